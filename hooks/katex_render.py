@@ -1,0 +1,151 @@
+"""Render every formula to KaTeX HTML while the site builds.
+
+One job: turn the math that pymdownx.arithmatex marks up (``generic: true``) and the
+``$…$`` / ``$$…$$`` math of notebook Markdown cells into KaTeX's HTML, using the KaTeX
+release vendored in ``vendor/katex`` and run in Python through V8 (mini-racer).
+Readers get KaTeX's CSS and fonts only: no math JavaScript, nothing from a CDN, and
+formulas show with JavaScript disabled.
+
+TeX that KaTeX rejects fails the build with the page, the source line, the formula and
+KaTeX's own message.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+KATEX_DIR = Path(__file__).resolve().parent.parent / "vendor" / "katex"
+SITE_PREFIX = "assets/katex"  # where the CSS and fonts land in the built site
+
+# pymdownx.arithmatex (generic mode) output.
+ARITHMATEX = re.compile(
+    r'<(?P<tag>span|div) class="arithmatex">(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])</(?P=tag)>',
+    re.S,
+)
+# Notebook Markdown cells (nbconvert leaves the TeX in the text for a client-side
+# renderer): $$…$$ first, then $…$ that does not touch a space on its inner side.
+NOTEBOOK_MATH = re.compile(r"\$\$(?P<block>.+?)\$\$|(?<![\\$\w])\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\w)", re.S)
+NOTEBOOK_MARKDOWN_CELL = re.compile(
+    r'(<div class="jp-RenderedHTMLCommon jp-RenderedMarkdown[^"]*"[^>]*>)(.*?)(</div>)', re.S
+)
+
+_JS_RENDER = """
+function renderTex(tex, display) {
+  try {
+    return {html: katex.renderToString(tex, {displayMode: display, throwOnError: true,
+                                            output: "htmlAndMathml", strict: "error"})};
+  } catch (e) {
+    return {error: String(e.message)};
+  }
+}
+"""
+
+
+class KatexError(ValueError):
+    """KaTeX rejected a formula."""
+
+
+@lru_cache(maxsize=1)
+def _engine():
+    from py_mini_racer import MiniRacer
+
+    ctx = MiniRacer()
+    ctx.eval((KATEX_DIR / "katex.min.js").read_text(encoding="utf-8"))
+    ctx.eval(_JS_RENDER)
+    return ctx
+
+
+@lru_cache(maxsize=4096)
+def render(tex: str, display: bool) -> str:
+    """Return KaTeX's HTML for ``tex``; raise KatexError with KaTeX's message."""
+    result = _engine().call("renderTex", tex, display)
+    if "error" in result:
+        raise KatexError(result["error"])
+    return result["html"]
+
+
+def katex_version() -> str:
+    return (KATEX_DIR / "VERSION").read_text(encoding="utf-8").strip()
+
+
+def _source_line(page: Page, tex: str) -> int | None:
+    """1-based line of the page's source where ``tex`` starts, if it can be found."""
+    try:
+        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    except (OSError, TypeError):
+        return None
+    probe = tex.strip().splitlines()[0].strip() if tex.strip() else tex
+    index = source.find(probe)
+    if index < 0 and "\\" in probe:  # notebook JSON escapes backslashes
+        index = source.find(probe.replace("\\", "\\\\"))
+    return source.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def _fail(page: Page, tex: str, error: KatexError) -> PluginError:
+    line = _source_line(page, tex)
+    where = f"docs/{page.file.src_uri}" + (f":{line}" if line else "")
+    return PluginError(f"{where}: KaTeX cannot render the formula {tex.strip()!r}: {error}")
+
+
+def render_markdown_math(content: str, page: Page) -> str:
+    def replace(match: re.Match) -> str:
+        display = match.group("block") is not None
+        tex = html.unescape(match.group("block") if display else match.group("inline"))
+        try:
+            return render(tex, display)
+        except KatexError as error:
+            raise _fail(page, tex, error) from None
+
+    return ARITHMATEX.sub(replace, content)
+
+
+def render_notebook_math(content: str, page: Page) -> str:
+    def replace_math(match: re.Match) -> str:
+        display = match.group("block") is not None
+        tex = html.unescape(match.group("block") if display else match.group("inline"))
+        try:
+            return render(tex, display)
+        except KatexError as error:
+            raise _fail(page, tex, error) from None
+
+    def replace_cell(match: re.Match) -> str:
+        return match.group(1) + NOTEBOOK_MATH.sub(replace_math, match.group(2)) + match.group(3)
+
+    return NOTEBOOK_MARKDOWN_CELL.sub(replace_cell, content)
+
+
+# --- MkDocs events -----------------------------------------------------------------
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    css = f"{SITE_PREFIX}/katex.min.css"
+    if css not in config.extra_css:
+        config.extra_css.insert(0, css)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Ship KaTeX's CSS and woff2 fonts (never its JavaScript) with the site."""
+    shipped = ["katex.min.css", *(f"fonts/{p.name}" for p in sorted((KATEX_DIR / "fonts").glob("*.woff2")))]
+    for name in shipped:
+        uri = f"{SITE_PREFIX}/{name}"
+        if files.get_file_from_path(uri) is None:
+            files.append(
+                File.generated(config, uri, abs_src_path=str(KATEX_DIR / name))
+            )
+    return files
+
+
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    content = render_markdown_math(content, page)
+    if "jp-RenderedMarkdown" in content:
+        content = render_notebook_math(content, page)
+    return content

@@ -1,0 +1,62 @@
+"""Show on a page what a snippet prints, by running it.
+
+One job: a line  ``--8<-- "snippets/page/name.py" output``  (inside a fence that the page
+writes, e.g. ```` ```text title="Output" ````) is replaced by the standard output of
+``python snippets/page/name.py`` run on CPU. Nothing a page shows as output is typed.
+
+Runs are cached in ``.cache/snippet-output/`` under a key made of the snippet's text and
+the Python and PyTorch versions, so ``mkdocs serve`` re-runs only a snippet that changed.
+A snippet that raises or hangs fails the build, naming the page line and the snippet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from hooks.snippets_lib import ROOT, DEFAULT_TIMEOUT_S, describe_failure, parse_include, run_snippet  # noqa: E402
+
+CACHE = ROOT / ".cache" / "snippet-output"
+
+
+def cache_key(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes())
+    digest.update(f"python {sys.version} torch {version('torch')}".encode())
+    return digest.hexdigest()[:32]
+
+
+def snippet_stdout(path: Path, where: str) -> str:
+    """What ``path`` prints on CPU, from the cache or from a fresh run."""
+    cached = CACHE / f"{cache_key(path)}.txt"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8")
+    run = run_snippet(path, "cpu")
+    if run.returncode != 0:
+        raise PluginError(f"{where}: {describe_failure(path, run, DEFAULT_TIMEOUT_S, [where])}")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_text(run.stdout, encoding="utf-8")
+    return run.stdout
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    source = Path(config.docs_dir) / page.file.src_uri
+    lines = markdown.split("\n")
+    # MkDocs strips the front matter from `markdown`: count it back for line numbers.
+    offset = max(0, len(source.read_text(encoding="utf-8").split("\n")) - len(lines))
+    for index, line in enumerate(lines):
+        include = parse_include(line, source, offset + index + 1)
+        if include is None or not include.output:
+            continue
+        path = ROOT / include.path
+        where = include.where
+        if include.section or not path.is_file():
+            raise PluginError(f"{where}: an output line must name a snippet file, got {include.path!r}")
+        indent = line[: len(line) - len(line.lstrip())]
+        text = snippet_stdout(path, where).rstrip("\n")
+        lines[index] = "\n".join(indent + out if out else out for out in text.split("\n"))
+    return "\n".join(lines)
