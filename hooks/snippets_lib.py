@@ -36,7 +36,7 @@ class Include:
 
     @property
     def where(self) -> str:
-        return f"{self.page.relative_to(ROOT)}:{self.line}"
+        return f"{_shown(self.page)}:{self.line}"
 
 
 def parse_include(line: str, page: Path, lineno: int) -> Include | None:
@@ -92,7 +92,7 @@ def run_snippet(path: Path, device: str = "cpu", timeout: float = DEFAULT_TIMEOU
     """Run one snippet as a reader would (`python snippets/…`) from the repository root."""
     try:
         done = subprocess.run(
-            [sys.executable, str(path.relative_to(ROOT))],
+            [sys.executable, _shown(path)],
             cwd=ROOT,
             env=snippet_env(device),
             capture_output=True,
@@ -106,8 +106,13 @@ def run_snippet(path: Path, device: str = "cpu", timeout: float = DEFAULT_TIMEOU
     return Run(done.returncode, done.stdout, done.stderr)
 
 
+def _shown(path: Path) -> str:
+    """The path as a reader would type it: relative to the repository root when inside it."""
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
 def describe_failure(path: Path, run: Run, timeout: float, shown_on: list[str]) -> str:
-    rel = path.relative_to(ROOT)
+    rel = _shown(path)
     what = f"did not finish within {timeout:g} s" if run.returncode is None else f"exited with status {run.returncode}"
     pages = ", ".join(shown_on) if shown_on else "no page"
     tail = "\n".join(run.stderr.strip().splitlines()[-15:])

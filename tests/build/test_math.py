@@ -1,0 +1,91 @@
+"""Formulas are rendered to KaTeX HTML at build time, by the vendored KaTeX, and readers get
+its CSS and fonts only: no math JavaScript, nothing from elsewhere. Bad TeX fails the build."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from hooks import katex_render
+from tests.conftest import ROOT, build_site, copy_project
+
+ARTICLES = ["bn-vs-ln/", "en/bn-vs-ln/", "notebooks/statistics-axes/", "en/notebooks/statistics-axes/"]
+
+
+def formulas(html: str) -> list:
+    soup = BeautifulSoup(html, "html.parser")
+    return [k for k in soup.select(".katex") if not k.find_parent(class_="katex")]
+
+
+@pytest.mark.parametrize("page", ARTICLES)
+def test_formulas_are_rendered_to_katex_html(built_site, page):
+    html = built_site.page(page)
+    found = formulas(html)
+    assert found, f"{page}: no KaTeX formula"
+    for formula in found:
+        assert formula.select_one(".katex-html"), "visual HTML missing"
+        assert formula.select_one("annotation[encoding='application/x-tex']"), "MathML with TeX source missing"
+
+
+@pytest.mark.parametrize("page", ARTICLES)
+def test_no_math_is_left_unrendered(built_site, page):
+    soup = BeautifulSoup(built_site.page(page), "html.parser")
+    for node in soup.select("pre, code, script, style, .katex"):
+        node.decompose()
+    text = soup.get_text()
+    assert "arithmatex" not in str(soup)
+    leftovers = re.findall(r"\$\$?[^$\n]{1,60}\$|\\\(|\\\[", text)
+    assert not leftovers, f"{page}: unrendered math {leftovers[:5]}"
+
+
+def test_twins_have_the_same_number_of_formulas(built_site):
+    for page in ("", "bn-vs-ln/", "notebooks/statistics-axes/"):
+        zh, en = len(formulas(built_site.page(page))), len(formulas(built_site.page("en/" + page)))
+        assert zh == en, f"{page or 'home'}: {zh} formulas in Chinese, {en} in English"
+
+
+def test_no_math_javascript_is_shipped(built_site):
+    assert not list(built_site.path.rglob("katex*.js")), "KaTeX's JavaScript must not be shipped"
+    for page in built_site.html_pages():
+        html = page.read_text(encoding="utf-8")
+        scripts = re.findall(r"<script\b[^>]*>.*?</script>", html, re.S)
+        for script in scripts:
+            assert not re.search(r"katex|mathjax|MathJax", script), f"{page}: math script {script[:120]}"
+
+
+def test_katex_css_and_every_font_it_references_are_shipped(built_site):
+    css = built_site.path / "assets" / "katex" / "katex.min.css"
+    assert css.is_file()
+    fonts = re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8"))
+    assert fonts and all(f.endswith(".woff2") for f in fonts), "only woff2 fonts are referenced"
+    missing = [f for f in fonts if not (css.parent / f).is_file()]
+    assert not missing, missing
+    assert 'href="../assets/katex/katex.min.css"' in built_site.page("bn-vs-ln/")
+
+
+def test_vendored_katex_is_the_version_it_says():
+    engine_version = katex_render._engine().eval("katex.version")
+    assert engine_version == katex_render.katex_version() == (ROOT / "vendor/katex/VERSION").read_text().strip()
+    assert (ROOT / "vendor/katex/LICENSE").read_text().startswith("The MIT License")
+
+
+def test_render_reports_katex_message():
+    assert "katex-display" in katex_render.render(r"\frac{a}{b}", True)
+    with pytest.raises(katex_render.KatexError, match="KaTeX parse error"):
+        katex_render.render(r"\frac{a}{", False)
+
+
+@pytest.mark.slow
+def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path):
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "en" / "index.md"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    lines.insert(7, r"A broken formula: $\frac{1}{\notacommand}$.")
+    page.write_text("\n".join(lines), encoding="utf-8")
+    done = build_site(project, tmp_path / "site")
+    log = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert r"docs/en/index.md:8: KaTeX cannot render the formula '\\frac{1}{\\notacommand}'" in log, log[-2000:]
+    assert "Undefined control sequence: \\notacommand" in log, log[-2000:]

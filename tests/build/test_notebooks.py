@@ -1,0 +1,74 @@
+"""Notebook pages: rendered by mkdocs-jupyter in both languages, executed at build time with
+allow_errors false, code taken from snippets/, and a download link to a valid .ipynb.
+The built HTML is what is tested: the known i18n breakage (ultrabug/mkdocs-static-i18n#198)
+still lets the build pass."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.conftest import build_site, copy_project
+
+NOTEBOOK = "notebooks/statistics-axes/"
+SNIPPET = "snippets/notebooks/statistics-axes/running_statistics.py"
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_notebook_page_is_rendered_and_executed(built_site, prefix):
+    html = built_site.page(prefix + NOTEBOOK)
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("article .jupyter-wrapper .jp-Notebook"), "not rendered by mkdocs-jupyter"
+    cells = soup.select(".jp-CodeCell .jp-InputArea")
+    assert len(cells) == 4
+    outputs = soup.select(".jp-OutputArea-output")
+    text = "\n".join(o.get_text() for o in outputs)
+    assert "training output equals the hand-computed one: True" in text
+    assert "eval output uses running statistics: True" in text
+    assert not soup.select('[data-mime-type="application/vnd.jupyter.stderr"]'), "a cell wrote to stderr"
+    assert "--8<--" not in soup.get_text(), "includes were not expanded"
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_notebook_download_is_a_valid_notebook(built_site, prefix):
+    soup = BeautifulSoup(built_site.page(prefix + NOTEBOOK), "html.parser")
+    link = soup.select_one("p.nb-download a[download]")
+    assert link is not None and link["href"] == "statistics-axes.ipynb"
+    path = built_site.path / prefix / NOTEBOOK / link["href"]
+    notebook = nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+    nbformat.validate(notebook)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    assert len(code) == 4 and all("--8<--" not in c for c in code)
+    assert "nn.BatchNorm1d" in code[0]
+    assert json.loads(path.read_text(encoding="utf-8"))["metadata"]["kernelspec"]["language"] == "python"
+
+
+def test_both_languages_run_the_same_code(built_site):
+    def code(prefix):
+        path = built_site.path / prefix / NOTEBOOK / "statistics-axes.ipynb"
+        return [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+
+    assert code("") == code("en/")
+
+
+def test_no_raw_notebook_source_is_published(built_site):
+    """The i18n bug shows as a notebook source copied raw where the page should be."""
+    for prefix in ("", "en/"):
+        page = (built_site.path / prefix / NOTEBOOK / "index.html").read_text(encoding="utf-8")
+        assert page.lstrip().lower().startswith("<!doctype html>")
+        assert not (built_site.path / prefix / NOTEBOOK / "statistics-axes.md").exists()
+
+
+@pytest.mark.slow
+def test_a_failing_cell_fails_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    snippet = project / SNIPPET
+    text = snippet.read_text(encoding="utf-8")
+    snippet.write_text(text.replace("# --8<-- [end:eval]", "raise RuntimeError('planted notebook failure')\n# --8<-- [end:eval]"))
+    done = build_site(project, tmp_path / "site")
+    log = done.stdout + done.stderr
+    assert done.returncode != 0, log[-2000:]
+    assert "planted notebook failure" in log and "statistics-axes" in log, log[-3000:]

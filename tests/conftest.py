@@ -1,0 +1,196 @@
+"""Shared fixtures: the built site, a local server for it, and a headless Chromium.
+
+Environment variables that turn skips into failures (CI sets them):
+    REQUIRE_BROWSER=1   the browser tests must run (Chromium must be installed)
+    REQUIRE_CUDA=1      the snippets must also run on a CUDA GPU
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hooks.snippets_lib import LANGUAGES  # noqa: E402
+
+
+def required(name: str) -> bool:
+    return os.environ.get(name, "") not in {"", "0", "false", "no"}
+
+
+def skip_or_fail(reason: str, variable: str) -> None:
+    """Skip with a reason locally; fail where ``variable`` says the check is mandatory."""
+    if required(variable):
+        pytest.fail(f"{reason} ({variable}=1 makes this mandatory)", pytrace=False)
+    pytest.skip(reason)
+
+
+def mkdocs_config():
+    from mkdocs.config import load_config
+
+    return load_config(str(ROOT / "mkdocs.yml"))
+
+
+@functools.lru_cache(maxsize=1)
+def snippets_options() -> dict:
+    return dict(mkdocs_config().mdx_configs["pymdownx.snippets"])
+
+
+def site_prefix() -> str:
+    """The path the site is published under (from site_url), e.g. '/transformer-normalization/'."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    raw = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    url = raw.get("site_url") or os.environ.get("SITE_URL") or "https://example.github.io/transformer-normalization/"
+    path = urlsplit(url).path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def build_site(project: Path, site_dir: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of ``project`` into ``site_dir``; the log is kept."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=project,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {})),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+@dataclass
+class BuiltSite:
+    path: Path
+    log: str
+    returncode: int
+
+    def page(self, url_path: str) -> str:
+        """HTML of a page by its path inside the site, e.g. 'en/bn-vs-ln/'."""
+        target = self.path / url_path
+        if url_path == "" or url_path.endswith("/"):
+            target = target / "index.html"
+        return target.read_text(encoding="utf-8")
+
+    def html_pages(self) -> list[Path]:
+        return sorted(p for p in self.path.rglob("*.html") if "assets" not in p.relative_to(self.path).parts)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> BuiltSite:
+    site_dir = tmp_path_factory.mktemp("site")
+    done = build_site(ROOT, site_dir)
+    site = BuiltSite(site_dir, done.stdout + done.stderr, done.returncode)
+    if done.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{site.log[-4000:]}", pytrace=False)
+    return site
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site under its published prefix; unknown paths get 404.html,
+    as GitHub Pages does."""
+
+    prefix = "/"
+
+    def log_message(self, *args):  # keep pytest's output clean
+        pass
+
+    def translate_path(self, path):
+        clean = urlsplit(path).path
+        if not clean.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_prefix__")
+        return super().translate_path("/" + clean[len(self.prefix):])
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code == 404 and page.exists():
+            body = page.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """Base URL of the built site served on 127.0.0.1, e.g. http://127.0.0.1:PORT/prefix/."""
+    prefix = site_prefix()
+    handler = functools.partial(type("H", (_SiteHandler,), {"prefix": prefix}), directory=str(built_site.path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    server.shutdown()
+
+
+CHROMIUM_ARGS = [
+    # Headless Chromium as root in a container, with no background traffic of its own.
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        skip_or_fail("no Chromium found (install Debian's chromium and fonts-noto-cjk)", "REQUIRE_BROWSER")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def languages() -> tuple[str, ...]:
+    return LANGUAGES
+
+
+PROJECT_PARTS = ("mkdocs.yml", "docs", "snippets", "hooks", "overrides", "vendor")
+
+
+def copy_project(destination: Path, with_cache: bool = True) -> Path:
+    """A throwaway copy of what the build reads, for planting faults without touching the tree."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, destination / part)
+    if with_cache and (ROOT / ".cache").is_dir():  # reuse executed notebooks and snippet outputs
+        shutil.copytree(ROOT / ".cache", destination / ".cache")
+    return destination

@@ -1,0 +1,85 @@
+"""Where a page shows what a snippet prints, the built page holds exactly what a fresh run
+on CPU prints now (the build caches runs; a stale cache would show here)."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+from hooks import snippet_output
+from hooks.snippets_lib import ROOT, run_snippet
+from tests.content.checks import markdown_pages, page_includes
+
+OUTPUTS = [i for page in markdown_pages(ROOT / "docs") for i in page_includes(page) if i.output]
+
+
+def built_path(include) -> str:
+    relative = include.page.relative_to(ROOT / "docs")
+    language, *rest = relative.parts
+    name = "/".join(rest)[: -len(".md")]
+    url = "" if name == "index" else name + "/"
+    return url if language == "zh" else f"en/{url}"
+
+
+def code_blocks(html: str) -> list[str]:
+    return [pre.get_text() for pre in BeautifulSoup(html, "html.parser").select("pre")]
+
+
+def mismatch(html: str, expected: str, include) -> str | None:
+    blocks = code_blocks(html)
+    if any(block.strip("\n") == expected.strip("\n") for block in blocks):
+        return None
+    return f"{include.where}: the page does not show what {include.path} prints now:\n{expected}"
+
+
+@pytest.mark.parametrize("include", OUTPUTS, ids=[i.where for i in OUTPUTS])
+def test_shown_output_equals_a_fresh_run(built_site, include):
+    fresh = run_snippet(ROOT / include.path, "cpu")
+    assert fresh.returncode == 0, fresh.stderr[-2000:]
+    problem = mismatch(built_site.page(built_path(include)), fresh.stdout, include)
+    assert problem is None, problem
+
+
+def test_some_page_shows_an_output():
+    assert OUTPUTS
+
+
+def test_snippets_print_the_same_twice():
+    """Outputs are deterministic, or a fresh run could never match the page."""
+    for path in sorted({i.path for i in OUTPUTS}):
+        first, second = run_snippet(ROOT / path, "cpu"), run_snippet(ROOT / path, "cpu")
+        assert first.stdout == second.stdout, path
+
+
+# --- planted faults -------------------------------------------------------------------
+
+
+def test_a_stale_output_is_reported(built_site):
+    include = OUTPUTS[0]
+    html = built_site.page(built_path(include))
+    fresh = run_snippet(ROOT / include.path, "cpu").stdout
+    first_line = fresh.splitlines()[0]
+    stale = html.replace(first_line, first_line.replace("0.0000", "0.0001").replace("shape", "SHAPE"), 1)
+    assert stale != html
+    assert mismatch(stale, fresh, include).startswith(f"{include.where}: the page does not show what")
+
+
+def test_a_raising_snippet_fails_the_build_naming_the_page_line(tmp_path):
+    snippet = tmp_path / "raises.py"
+    snippet.write_text("raise SystemExit('planted: no output')\n", encoding="utf-8")
+    page_file = tmp_path / "docs" / "en" / "p.md"
+    page_file.parent.mkdir(parents=True)
+    page_file.write_text(f'# P\n\n```text\n--8<-- "{snippet}" output\n```\n', encoding="utf-8")
+
+    class Stub:
+        pass
+
+    page, config = Stub(), Stub()
+    page.file = Stub()
+    page.file.src_uri = "en/p.md"
+    config.docs_dir = str(tmp_path / "docs")
+    with pytest.raises(Exception) as failure:
+        snippet_output.on_page_markdown(page_file.read_text(encoding="utf-8"), page, config, None)
+    message = str(failure.value)
+    assert message.startswith(f"{page_file}:4: ")
+    assert and "exited with status 1" in message and "planted: no output" in message
