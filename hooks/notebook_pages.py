@@ -8,7 +8,7 @@ executes and renders, in both languages, with a download link to the ``.ipynb``.
    point the page at that copy, so mkdocs-jupyter executes the code that the snippets hold.
    (i18n rebuilds the file list after mkdocs-jupyter has wrapped it, which can drop
    notebook pages: ultrabug/mkdocs-static-i18n#198. Markdown notebooks stay pages in the
-   rebuilt list; tests/build/test_notebooks.py checks the built pages, not the exit code.)
+   rebuilt list; tests/site/test_notebooks.py checks the built pages, not the exit code.)
 2. on_page_content: nbconvert's page template loads MathJax and Mermaid from CDNs. Strip
    every script that points outside the site; hooks/katex_render.py renders the math.
    mkdocs-jupyter also gives headings ASCII-only ids (``mkdocs_jupyter.utils.slugify``:

@@ -12,7 +12,7 @@ other host), and keeps only what the site needs:
 - fonts/*.woff2  shipped to readers;
 - LICENSE, VERSION.
 
-Run the test suite afterwards: tests/build/test_math.py renders formulas with the
+Run the test suite afterwards: tests/site/test_math.py renders formulas with the
 new release and checks the CSS's font references resolve.
 """
 

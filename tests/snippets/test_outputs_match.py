@@ -82,4 +82,4 @@ def test_a_raising_snippet_fails_the_build_naming_the_page_line(tmp_path):
         snippet_output.on_page_markdown(page_file.read_text(encoding="utf-8"), page, config, None)
     message = str(failure.value)
     assert message.startswith(f"{page_file}:4: ")
-    assert and "exited with status 1" in message and "planted: no output" in message
+    assert "exited with status 1" in message and "planted: no output" in message
