@@ -5,11 +5,12 @@ the page's language. Chinese headings keep readable anchors."""
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import site_prefix
+from tests.conftest import mkdocs_config, site_prefix
 
 PAGES = ["", "bn-vs-ln/", "notebooks/statistics-axes/"]
 UI = {  # Material's own strings, as the theme translates them
@@ -37,15 +38,31 @@ def target_of(built_site, page_path: str, href: str):
 
 @pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("language", ["zh", "en"])
-def test_html_lang_and_hreflang_twins(built_site, language, page):
+def test_html_lang_and_hreflang_links_to_the_twin(built_site, language, page):
     soup = soup_of(built_site, url_of(language, page))
     assert soup.html["lang"] == language
-    alternates = {link["hreflang"]: link["href"] for link in soup.select('link[rel="alternate"][hreflang]')}
-    assert set(alternates) == {"zh", "en"}
-    for other, href in alternates.items():
+    links = {a["hreflang"]: a["href"] for a in soup.select("a[hreflang]")}
+    assert set(links) == {"zh", "en"}
+    for other, href in links.items():
         target = target_of(built_site, url_of(language, page), href) / "index.html"
         assert target == (built_site.path / url_of(other, page) / "index.html").resolve(), (other, href)
         assert target.is_file()
+    # No <link rel=alternate hreflang> in <head>: Material would fetch <twin>/sitemap.xml (a 404).
+    assert not soup.select("head link[rel=alternate][hreflang]")
+
+
+@pytest.mark.parametrize("sitemap", ["sitemap.xml", "en/sitemap.xml"])
+def test_sitemap_declares_every_twin_with_hreflang(built_site, sitemap):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ElementTree.parse(built_site.path / sitemap).getroot()
+    entries = {
+        url.find("s:loc", ns).text: {link.get("hreflang"): link.get("href") for link in url.findall("x:link", ns)}
+        for url in root.findall("s:url", ns)
+    }
+    base = mkdocs_config().site_url
+    for page in PAGES:
+        zh, en = base + page, base + "en/" + page
+        assert entries[zh] == entries[en] == {"zh": zh, "en": en}, page
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -1,0 +1,144 @@
+"""The built site in a real headless Chromium (Playwright driving Debian's chromium).
+
+Skipped with a reason where no Chromium is installed; mandatory with REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ARTICLES = ["bn-vs-ln/", "en/bn-vs-ln/", "notebooks/statistics-axes/", "en/notebooks/statistics-axes/"]
+
+
+class Recorder:
+    """Every request, failed request and console error of a browser context."""
+
+    def __init__(self, context):
+        self.requests: list[str] = []
+        self.problems: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url}"))
+        context.on("response", self._response)
+        context.on("page", self._attach)
+
+    def _response(self, response):
+        if response.status >= 400 and not response.url.endswith(("/missing-page/", "/en/missing-page/")):
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _attach(self, page):
+        page.on("console", lambda message: message.type == "error" and self.problems.append(f"console: {message.text}"))
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.recorder = Recorder(context)
+    yield context
+    context.close()
+
+
+def all_pages(built_site) -> list[str]:
+    paths = []
+    for html in built_site.html_pages():
+        relative = html.relative_to(built_site.path).as_posix()
+        paths.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+    return paths
+
+
+def test_no_request_leaves_localhost_and_no_console_errors(built_site, site_url, context):
+    pages = all_pages(built_site)
+    assert len(pages) >= 8
+    page = context.new_page()
+    for path in pages:
+        page.goto(site_url + path, wait_until="networkidle")
+    hosts = {urlsplit(url).hostname for url in context.recorder.requests if not url.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, sorted(u for u in context.recorder.requests if "127.0.0.1" not in u)[:10]
+    assert not context.recorder.problems, context.recorder.problems
+
+
+MEASURE_FORMULAS = """() => [...document.querySelectorAll('.katex')]
+    .filter(k => !k.parentElement.closest('.katex'))
+    .map(k => { const r = k.querySelector('.katex-html').getBoundingClientRect(); return [r.width, r.height]; })"""
+
+
+@pytest.mark.parametrize("path", ARTICLES)
+def test_formulas_are_visible_and_laid_out(site_url, context, path):
+    page = context.new_page()
+    page.goto(site_url + path, wait_until="networkidle")
+    page.evaluate("document.fonts.ready")
+    sizes = page.evaluate(MEASURE_FORMULAS)
+    assert sizes and all(w > 0 and h > 0 for w, h in sizes), sizes
+    assert page.evaluate("document.fonts.check('16px KaTeX_Main')"), "KaTeX's font did not load"
+    # A fraction is laid out as a fraction: numerator above denominator.
+    if path.endswith("bn-vs-ln/"):
+        assert page.evaluate("""() => { const f = document.querySelector('.katex-display .mfrac .vlist');
+            return f && f.getBoundingClientRect().height > 20; }""")
+
+
+@pytest.mark.parametrize("path", ["bn-vs-ln/", "en/bn-vs-ln/"])
+def test_formulas_show_with_javascript_disabled(browser, site_url, path):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site_url + path, wait_until="networkidle")
+        # The page's own scripts are off; Playwright still measures from outside.
+        boxes = [el.bounding_box() for el in page.locator(".katex-display .katex-html").all()]
+        assert boxes and all(b and b["width"] > 0 and b["height"] > 0 for b in boxes), boxes
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("start", "language", "expected"),
+    [("bn-vs-ln/", "en", "en/bn-vs-ln/"), ("en/bn-vs-ln/", "zh", "bn-vs-ln/"),
+     ("notebooks/statistics-axes/", "en", "en/notebooks/statistics-axes/")],
+)
+def test_language_switch_keeps_the_page(site_url, context, start, language, expected):
+    page = context.new_page()
+    page.goto(site_url + start)
+    page.locator(".md-select").hover()
+    page.locator(f'a.md-select__link[hreflang="{language}"]').click()
+    page.wait_for_url(site_url + expected)
+    assert page.evaluate("document.documentElement.lang") == language
+
+
+@pytest.mark.parametrize(
+    ("start", "query", "expected"),
+    [
+        ("bn-vs-ln/", "归一化", "bn-vs-ln/"),
+        ("bn-vs-ln/", "滑动平均", "bn-vs-ln/"),
+        ("en/bn-vs-ln/", "normalization", "en/"),
+        ("en/bn-vs-ln/", "running mean", "en/bn-vs-ln/"),
+    ],
+)
+def test_search_finds_words_in_both_languages(site_url, context, start, query, expected):
+    page = context.new_page()
+    page.goto(site_url + start, wait_until="networkidle")
+    box = page.locator("input.md-search__input")
+    box.click()
+    # Material searches on keyup. Latin text is typed key by key; Chinese arrives the way an
+    # input method commits it, as inserted text followed by a key release.
+    if query.isascii():
+        box.press_sequentially(query, delay=30)
+    else:
+        page.keyboard.insert_text(query)
+        box.press("End")
+    results = page.locator(".md-search-result__item a")
+    results.first.wait_for(timeout=15000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any((site_url + expected) in href or href.split("#")[0].endswith(expected) for href in hrefs), hrefs
+
+
+def test_missing_pages_get_the_404_of_their_language(site_url, context):
+    page = context.new_page()
+    page.goto(site_url + "missing-page/")
+    assert page.locator("h1").first.inner_text() == "404：页面不存在"
+    page.goto(site_url + "en/missing-page/")
+    page.wait_for_url(site_url + "en/404.html")
+    assert page.locator("h1").first.inner_text() == "404: page not found"
+    assert page.evaluate("document.documentElement.lang") == "en"
