@@ -3,6 +3,7 @@
 
     python3 dev.py serve   # build and serve the site at http://127.0.0.1:8000/ with live reload
     python3 dev.py test    # run the whole test suite (extra arguments go to pytest)
+    python3 dev.py build   # build the site into site/ (what the publishing workflow uploads)
 
 Both create `.venv/` and install `requirements.txt` into it the first time, and again only
 when `requirements.txt` changes (a hash of it is kept in `.venv/requirements.sha256`), so
@@ -51,12 +52,12 @@ def run(*command: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test"}:
+    if not argv or argv[0] not in {"serve", "test", "build"}:
         print(__doc__)
         return 2
     ensure_environment()
-    if argv[0] == "serve":
-        return run(str(BIN / "mkdocs"), "serve", *argv[1:])
+    if argv[0] in {"serve", "build"}:
+        return run(str(BIN / "mkdocs"), argv[0], *argv[1:])
     return run(str(BIN / "python"), "-m", "pytest", *argv[1:])
 
 

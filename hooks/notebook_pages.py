@@ -15,6 +15,10 @@ executes and renders, in both languages, with a download link to the ``.ipynb``.
    Chinese headings get ``id=""``) while its table of contents uses Python-Markdown's
    ``_1``, ``_2``: re-id the headings with the site's own slugify and rebuild the TOC.
 3. on_post_page: write ``<name>.ipynb`` next to the page and expose its URL to the template.
+4. on_config: give mkdocs-jupyter's execution cache one folder per language. i18n runs one
+   build per language, and mkdocs-jupyter evicts every cache entry its current build did not
+   use, so with one shared folder each language evicted the other's executed notebooks and
+   every `mkdocs serve` rebuild re-ran all of them.
 """
 
 from __future__ import annotations
@@ -46,6 +50,13 @@ EXTERNAL_SCRIPT = re.compile(
 def is_notebook(src_uri: str) -> bool:
     parts = Path(src_uri).parts
     return len(parts) >= 2 and parts[-2] == NOTEBOOK_DIR and src_uri.endswith(".md")
+
+
+def on_config(config):
+    i18n = config.plugins["i18n"]
+    language = i18n.current_language or i18n.default_language
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / language)
+    return config
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has rebuilt the file list
