@@ -69,7 +69,15 @@ def render(tex: str, display: bool) -> str:
     result = _engine().call("renderTex", tex, display)
     if "error" in result:
         raise KatexError(result["error"])
-    return result["html"]
+    return exclude_from_search(result["html"])
+
+
+def exclude_from_search(markup: str) -> str:
+    """Index each formula once. KaTeX writes it twice (MathML for screen readers, spans for
+    the eye); keep the MathML out of Material's search index. (Marking the visual spans
+    instead does not work: Material's search parser compares elements by tag name only, so
+    the first nested </span> would end the exclusion.)"""
+    return markup.replace("<math ", "<math data-search-exclude ", 1)
 
 
 def katex_version() -> str:

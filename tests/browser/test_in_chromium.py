@@ -80,6 +80,18 @@ def test_formulas_are_visible_and_laid_out(site_url, context, path):
             return f && f.getBoundingClientRect().height > 20; }""")
 
 
+def test_pages_fit_a_phone_screen(built_site, browser, site_url):
+    """Wide formulas scroll inside their box; the page itself never gets wider than 375 px."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        for path in all_pages(built_site):
+            page.goto(site_url + path, wait_until="networkidle")
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", ["bn-vs-ln/", "en/bn-vs-ln/"])
 def test_formulas_show_with_javascript_disabled(browser, site_url, path):
     context = browser.new_context(java_script_enabled=False)
@@ -132,6 +144,19 @@ def test_search_finds_words_in_both_languages(site_url, context, start, query, e
     results.first.wait_for(timeout=15000)
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any((site_url + expected) in href or href.split("#")[0].endswith(expected) for href in hrefs), hrefs
+
+
+@pytest.mark.parametrize("path", ["notebooks/statistics-axes/", "en/notebooks/statistics-axes/"])
+def test_notebook_download_link_is_a_small_visible_link(site_url, context, path):
+    page = context.new_page()
+    page.goto(site_url + path, wait_until="networkidle")
+    link = page.locator("p.nb-download a")
+    assert link.is_visible()
+    icon = link.locator("svg").bounding_box()
+    assert icon and icon["height"] < 32, f"download icon is {icon}"
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename == "statistics-axes.ipynb"
 
 
 def test_missing_pages_get_the_404_of_their_language(site_url, context):

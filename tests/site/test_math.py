@@ -89,3 +89,12 @@ def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path):
     assert done.returncode != 0
     assert r"docs/en/index.md:8: KaTeX cannot render the formula '\\frac{1}{\\notacommand}'" in log, log[-2000:]
     assert "Undefined control sequence: \\notacommand" in log, log[-2000:]
+
+
+def test_search_index_holds_each_formula_once(built_site):
+    import json
+
+    index = json.loads((built_site.path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "(B,T,C)" in text, "formulas should stay searchable as text"
+    assert "(B,T,C)(B,T,C)" not in text and "\\frac" not in text, "MathML or TeX source leaked into search"
