@@ -5,6 +5,7 @@ is known to fail, naming the file and the line."""
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 from tests.conftest import ROOT
 from tests.content import checks
@@ -24,6 +25,14 @@ def test_no_code_typed_into_pages():
 def test_every_include_resolves():
     problems = checks.broken_includes(DOCS, ROOT)
     assert not problems, report(problems)
+
+
+def test_snippets_extension_fails_on_a_missing_file_or_section():
+    from tests.conftest import snippets_options
+
+    options = snippets_options()
+    assert options["check_paths"] is True
+    assert Path(options["base_path"][0] if isinstance(options["base_path"], list) else options["base_path"]) == ROOT
 
 
 def test_every_snippet_is_shown_on_a_page():
