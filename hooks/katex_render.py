@@ -85,44 +85,38 @@ def katex_version() -> str:
 
 
 def _source_line(page: Page, tex: str) -> int | None:
-    """1-based line of the page's source where ``tex`` starts, if it can be found."""
-    try:
-        source = Path(page.file.abs_src_path).read_text(encoding="utf-8")
+    """1-based line of the page's Markdown source where ``tex`` starts, if it can be found."""
+    try:  # the source in docs/, not a generated copy (notebook pages build from one)
+        source = (Path(page.file.src_dir) / page.file.src_uri).read_text(encoding="utf-8")
     except (OSError, TypeError):
         return None
     probe = tex.strip().splitlines()[0].strip() if tex.strip() else tex
     index = source.find(probe)
-    if index < 0 and "\\" in probe:  # notebook JSON escapes backslashes
-        index = source.find(probe.replace("\\", "\\\\"))
     return source.count("\n", 0, index) + 1 if index >= 0 else None
 
 
-def _fail(page: Page, tex: str, error: KatexError) -> PluginError:
-    line = _source_line(page, tex)
-    where = f"docs/{page.file.src_uri}" + (f":{line}" if line else "")
-    return PluginError(f"{where}: KaTeX cannot render the formula {tex.strip()!r}: {error}")
+def _formula_renderer(page: Page):
+    """A re.sub callback rendering a match with a `block` or an `inline` group."""
 
-
-def render_markdown_math(content: str, page: Page) -> str:
     def replace(match: re.Match) -> str:
         display = match.group("block") is not None
         tex = html.unescape(match.group("block") if display else match.group("inline"))
         try:
             return render(tex, display)
         except KatexError as error:
-            raise _fail(page, tex, error) from None
+            line = _source_line(page, tex)
+            where = f"docs/{page.file.src_uri}" + (f":{line}" if line else "")
+            raise PluginError(f"{where}: KaTeX cannot render the formula {tex.strip()!r}: {error}") from None
 
-    return ARITHMATEX.sub(replace, content)
+    return replace
+
+
+def render_markdown_math(content: str, page: Page) -> str:
+    return ARITHMATEX.sub(_formula_renderer(page), content)
 
 
 def render_notebook_math(content: str, page: Page) -> str:
-    def replace_math(match: re.Match) -> str:
-        display = match.group("block") is not None
-        tex = html.unescape(match.group("block") if display else match.group("inline"))
-        try:
-            return render(tex, display)
-        except KatexError as error:
-            raise _fail(page, tex, error) from None
+    replace_math = _formula_renderer(page)
 
     def replace_cell(match: re.Match) -> str:
         return match.group(1) + NOTEBOOK_MATH.sub(replace_math, match.group(2)) + match.group(3)

@@ -78,16 +78,19 @@ def test_render_reports_katex_message():
 
 
 @pytest.mark.slow
-def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path):
+@pytest.mark.parametrize("page", ["en/index.md", "zh/notebooks/statistics-axes.md"])
+def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path, page):
     project = copy_project(tmp_path / "project")
-    page = project / "docs" / "en" / "index.md"
-    lines = page.read_text(encoding="utf-8").split("\n")
-    lines.insert(7, r"A broken formula: $\frac{1}{\notacommand}$.")
-    page.write_text("\n".join(lines), encoding="utf-8")
+    source = project / "docs" / page
+    lines = source.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(lines) if line.startswith("# ")) + 2  # a paragraph after the title
+    lines.insert(at, r"A broken formula: $\frac{1}{\notacommand}$.")
+    source.write_text("\n".join(lines), encoding="utf-8")
     done = build_site(project, tmp_path / "site")
     log = done.stdout + done.stderr
     assert done.returncode != 0
-    assert r"docs/en/index.md:8: KaTeX cannot render the formula '\\frac{1}{\\notacommand}'" in log, log[-2000:]
+    expected = rf"docs/{page}:{at + 1}: KaTeX cannot render the formula '\\frac{{1}}{{\\notacommand}}'"
+    assert expected in log, log[-2000:]
     assert "Undefined control sequence: \\notacommand" in log, log[-2000:]
 
 
