@@ -153,3 +153,63 @@ def include_mismatches(docs: Path, root: Path) -> list[str]:
                 f"(expected {want}, found {got[position] if position < len(got) else 'nothing'})"
             )
     return problems
+
+
+HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
+FORMULA = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$[^$\n]+?\$", re.S)
+
+
+def _prose_lines(text: str):
+    """(line number, line) outside fenced blocks and front matter."""
+    lines = text.split("\n")
+    inside = {n for _, body in fenced_blocks(text) for n, _ in body}
+    fences = {start for start, _ in fenced_blocks(text)}
+    start = 0
+    if lines and lines[0].strip() == "---":  # front matter
+        start = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0) + 1
+    for number, line in enumerate(lines[start:], start + 1):
+        if number not in inside and number not in fences and not FENCE.match(line):
+            yield number, line
+
+
+def headings(page: Path) -> list[tuple[int, int, str]]:
+    """(line, level, text) of each Markdown heading outside code."""
+    return [
+        (number, len(m[1]), m[2])
+        for number, line in _prose_lines(page.read_text(encoding="utf-8"))
+        if (m := HEADING.match(line))
+    ]
+
+
+def formula_count(page: Path) -> int:
+    prose = "\n".join(line for _, line in _prose_lines(page.read_text(encoding="utf-8")))
+    prose = re.sub(r"`[^`\n]*`", "", prose)  # inline code is not math
+    return len(FORMULA.findall(prose))
+
+
+def structure_mismatches(docs: Path, root: Path) -> list[str]:
+    """Twins have the same heading outline (levels, in order) and the same number of formulas."""
+    problems = []
+    first, *others = LANGUAGES
+    for name in sorted(pages_by_language(docs)[first]):
+        reference = docs / first / name
+        outline = [level for _, level, _ in headings(reference)]
+        for language in others:
+            twin = docs / language / name
+            if not twin.exists():
+                continue
+            found = headings(twin)
+            got = [level for _, level, _ in found]
+            if got != outline:
+                position = next((k for k, (a, b) in enumerate(zip(outline, got)) if a != b), min(len(outline), len(got)))
+                ours = headings(reference)
+                line = found[position][0] if position < len(found) else found[-1][0] if found else 1
+                near = ours[position][2] if position < len(ours) else "(no more headings)"
+                problems.append(
+                    f"{_rel(twin, root)}:{line}: heading #{position + 1} does not match {_rel(reference, root)} "
+                    f"(there: {near!r}); twins need the same headings at the same levels"
+                )
+            a, b = formula_count(reference), formula_count(twin)
+            if a != b:
+                problems.append(f"{_rel(twin, root)}:1: {b} formulas, but {_rel(reference, root)} has {a}")
+    return problems

@@ -41,3 +41,25 @@ def test_twin_with_other_includes_is_named(tmp_path):
     docs, _ = make_tree(tmp_path, {"zh/a.md": zh, "en/a.md": en}, {"a/x.py": SNIPPET})
     (problem,) = checks.include_mismatches(docs, tmp_path)
     assert problem.startswith("docs/en/a.md:6: include #1 differs from docs/zh/a.md")
+
+
+def test_twins_have_the_same_headings_and_formulas():
+    problems = checks.structure_mismatches(DOCS, ROOT)
+    assert not problems, "\n".join(problems)
+
+
+def test_heading_in_one_language_only_is_named(tmp_path):
+    zh = "# 标题\n\n## 第一节\n\n公式 $a$ 与 $$b$$。\n\n## 第二节\n"
+    en = "# Title\n\n## First\n\nFormulas $a$ and $$b$$.\n"
+    docs, _ = make_tree(tmp_path, {"zh/a.md": zh, "en/a.md": en}, {})
+    assert checks.structure_mismatches(docs, tmp_path) == [
+        "docs/en/a.md:3: heading #3 does not match docs/zh/a.md (there: '第二节'); "
+        "twins need the same headings at the same levels"
+    ]
+
+
+def test_missing_formula_is_named(tmp_path):
+    zh = "# 标题\n\n$x$ 和 $y$，以及 `$not math$`。\n"
+    en = "# Title\n\n$x$ only, and `$not math$`.\n"
+    docs, _ = make_tree(tmp_path, {"zh/a.md": zh, "en/a.md": en}, {})
+    assert checks.structure_mismatches(docs, tmp_path) == ["docs/en/a.md:1: 1 formulas, but docs/zh/a.md has 2"]
