@@ -194,3 +194,17 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
     if with_cache and (ROOT / ".cache").is_dir():  # reuse executed notebooks and snippet outputs
         shutil.copytree(ROOT / ".cache", destination / ".cache")
     return destination
+
+
+@pytest.fixture(scope="session")
+def cpu_runs():
+    """One CPU run of every snippet per test session, two at a time (the machine has 2 cores).
+    Tests that need a snippet's CPU result share it instead of running the file again."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from hooks.snippets_lib import all_snippets, run_snippet
+
+    snippets = all_snippets()
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        runs = dict(zip(snippets, pool.map(lambda path: run_snippet(path, "cpu"), snippets)))
+    return runs

@@ -213,3 +213,24 @@ def structure_mismatches(docs: Path, root: Path) -> list[str]:
             if a != b:
                 problems.append(f"{_rel(twin, root)}:1: {b} formulas, but {_rel(reference, root)} has {a}")
     return problems
+
+
+COVERAGE_IDS = [f"A{i}" for i in range(1, 19)] + [f"B{i}" for i in range(1, 15)] + [f"D{i}" for i in range(1, 10)]
+
+
+def coverage_problems(coverage: dict, docs: Path, root: Path, expected: list[str]) -> list[str]:
+    """Every coverage ID maps to a page and a heading that exist in both languages."""
+    problems = [f"docs/coverage.yml: {key} is not mapped to a page and heading" for key in expected if key not in coverage]
+    problems += [f"docs/coverage.yml: {key} is not a coverage ID" for key in coverage if key not in expected]
+    for key, entry in coverage.items():
+        if not isinstance(entry, dict) or "page" not in entry:
+            problems.append(f"docs/coverage.yml: {key} needs page, zh and en")
+            continue
+        for language in LANGUAGES:
+            page = docs / language / entry["page"]
+            heading = str(entry.get(language, "")).strip()
+            if not page.is_file():
+                problems.append(f"docs/coverage.yml: {key}: {_rel(page, root)} does not exist")
+            elif heading not in {text.strip() for _, _, text in headings(page)}:
+                problems.append(f"docs/coverage.yml: {key}: no heading {heading!r} in {_rel(page, root)}")
+    return problems

@@ -11,6 +11,7 @@ import autocorrect_py as autocorrect
 from tests.conftest import ROOT
 
 ZH_PAGES = sorted((ROOT / "docs" / "zh").rglob("*.md"))
+autocorrect.load_config((ROOT / ".autocorrectrc").read_text(encoding="utf-8"))
 
 
 def autocorrect_problems(paths) -> list[str]:
@@ -29,7 +30,8 @@ def test_chinese_pages_follow_copywriting_conventions():
 
 def test_english_spelling():
     targets = [str(ROOT / "docs" / "en"), str(ROOT / "snippets"), str(ROOT / "README.md"), str(ROOT / "hooks")]
-    done = subprocess.run([sys.executable, "-m", "codespell_lib", *targets], capture_output=True, text=True)
+    # Names that look like misspellings: Nam H. Nguyen (PatchTST).
+    done = subprocess.run([sys.executable, "-m", "codespell_lib", "-L", "nam", *targets], capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

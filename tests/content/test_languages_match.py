@@ -63,3 +63,14 @@ def test_missing_formula_is_named(tmp_path):
     en = "# Title\n\n$x$ only, and `$not math$`.\n"
     docs, _ = make_tree(tmp_path, {"zh/a.md": zh, "en/a.md": en}, {})
     assert checks.structure_mismatches(docs, tmp_path) == ["docs/en/a.md:1: 1 formulas, but docs/zh/a.md has 2"]
+
+
+def test_every_cited_paper_is_in_the_references():
+    import re
+
+    for language in ("zh", "en"):
+        references = (DOCS / language / "references.md").read_text(encoding="utf-8")
+        listed = set(re.findall(r"arxiv\.org/abs/(\d{4}\.\d{4,5})", references))
+        for page in sorted((DOCS / language).rglob("*.md")):
+            cited = set(re.findall(r"arxiv\.org/abs/(\d{4}\.\d{4,5})", page.read_text(encoding="utf-8")))
+            assert cited <= listed, f"{page.relative_to(ROOT)} cites {sorted(cited - listed)}, missing from references.md"

@@ -33,8 +33,8 @@ def cuda_available() -> bool:
     return torch.cuda.is_available()
 
 
-def check_snippet(path, device: str, timeout: float = DEFAULT_TIMEOUT_S) -> str:
-    run = run_snippet(path, device, timeout)
+def check_snippet(path, device: str, timeout: float = DEFAULT_TIMEOUT_S, run=None) -> str:
+    run = run or run_snippet(path, device, timeout)
     if run.returncode != 0:
         pytest.fail(describe_failure(path, run, timeout, pages_showing().get(path.resolve(), [])), pytrace=False)
     return run.stdout
@@ -42,10 +42,11 @@ def check_snippet(path, device: str, timeout: float = DEFAULT_TIMEOUT_S) -> str:
 
 @pytest.mark.parametrize("device", ["cpu", "cuda"])
 @pytest.mark.parametrize("snippet", SNIPPETS, ids=[p.relative_to(ROOT / "snippets").as_posix() for p in SNIPPETS])
-def test_snippet_runs(snippet, device):
+def test_snippet_runs(snippet, device, request):
     if device == "cuda" and not cuda_available():
         skip_or_fail("no CUDA GPU on this machine", "REQUIRE_CUDA")
-    assert check_snippet(snippet, device).strip(), f"{snippet} printed nothing: a snippet prints what to look at"
+    run = request.getfixturevalue("cpu_runs")[snippet] if device == "cpu" else None
+    assert check_snippet(snippet, device, run=run).strip(), f"{snippet} printed nothing: a snippet prints what to look at"
 
 
 def test_snippets_exist():
