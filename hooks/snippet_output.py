@@ -6,6 +6,7 @@ writes, e.g. ```` ```text title="Output" ````) is replaced by the standard outpu
 
 Runs are cached in ``.cache/snippet-output/`` under a key made of the snippet's text and
 the Python and PyTorch versions, so ``mkdocs serve`` re-runs only a snippet that changed.
+Before the pages are built, the snippets whose output is not cached yet run two at a time.
 A snippet that raises or hangs fails the build, naming the page line and the snippet.
 """
 
@@ -30,17 +31,39 @@ def cache_key(path: Path) -> str:
     return digest.hexdigest()[:32]
 
 
+def _run_into_cache(path: Path):
+    run = run_snippet(path, "cpu")
+    if run.returncode == 0:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        (CACHE / f"{cache_key(path)}.txt").write_text(run.stdout, encoding="utf-8")
+    return run
+
+
 def snippet_stdout(path: Path, where: str) -> str:
     """What ``path`` prints on CPU, from the cache or from a fresh run."""
     cached = CACHE / f"{cache_key(path)}.txt"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
-    run = run_snippet(path, "cpu")
+    run = _run_into_cache(path)
     if run.returncode != 0:
         raise PluginError(f"{where}: {describe_failure(path, run, DEFAULT_TIMEOUT_S, [where])}")
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_text(run.stdout, encoding="utf-8")
     return run.stdout
+
+
+def on_pre_build(config) -> None:
+    """Warm the cache in parallel; failures are reported, with their page line, by the pages."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    wanted = set()
+    for page in Path(config.docs_dir).rglob("*.md"):
+        for number, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):
+            include = parse_include(line, page, number)
+            if include and include.output and (ROOT / include.path).is_file():
+                wanted.add(ROOT / include.path)
+    missing = sorted(p for p in wanted if not (CACHE / f"{cache_key(p)}.txt").exists())
+    if missing:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(_run_into_cache, missing))
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -198,13 +198,19 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
 
 @pytest.fixture(scope="session")
 def cpu_runs():
-    """One CPU run of every snippet per test session, two at a time (the machine has 2 cores).
-    Tests that need a snippet's CPU result share it instead of running the file again."""
+    """CPU runs of every snippet, once per test session, two at a time (the machine has
+    2 cores): path -> [run], or [run, run] for a snippet whose output a page shows (the
+    second run checks that the output is deterministic). Tests share these runs."""
     from concurrent.futures import ThreadPoolExecutor
 
     from hooks.snippets_lib import all_snippets, run_snippet
+    from tests.content.checks import markdown_pages, page_includes
 
-    snippets = all_snippets()
+    shown = {ROOT / i.path for page in markdown_pages(ROOT / "docs") for i in page_includes(page) if i.output}
+    jobs = [path for path in all_snippets() for _ in range(2 if path in shown else 1)]
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        runs = dict(zip(snippets, pool.map(lambda path: run_snippet(path, "cpu"), snippets)))
+        results = list(pool.map(lambda path: run_snippet(path, "cpu"), jobs))
+    runs: dict = {}
+    for path, run in zip(jobs, results):
+        runs.setdefault(path, []).append(run)
     return runs

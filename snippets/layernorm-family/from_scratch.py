@@ -82,7 +82,7 @@ def f32(t):
 
 
 # (dtype, absolute tolerance, relative tolerance). A bfloat16 number keeps 8 significant bits,
-# so one rounding step is up to 2**-7 (0.8%) of its value: allow about two of them.
+# so adjacent bfloat16 numbers are up to 2**-7 (0.8%) of the value apart: allow about two such gaps.
 SETTINGS = [(torch.float32, 1e-5, 1e-5), (torch.bfloat16, 1e-2, 1.6e-2)]
 
 for dtype, atol, rtol in SETTINGS:

@@ -29,10 +29,10 @@ assert torch.allclose(y, manual, atol=1e-5)
 # --8<-- [end:batch-stats]
 
 # --8<-- [start:running-stats]
-m = bn.momentum  # PyTorch: the weight of the NEW batch value
+alpha = bn.momentum  # PyTorch: the weight of the NEW batch value
 var_unbiased = x.var(dim=(0, 1), unbiased=True)  # what running_var stores
-expected_mean = (1 - m) * torch.zeros(C, device=device) + m * mu
-expected_var = (1 - m) * torch.ones(C, device=device) + m * var_unbiased
+expected_mean = (1 - alpha) * torch.zeros(C, device=device) + alpha * mu
+expected_var = (1 - alpha) * torch.ones(C, device=device) + alpha * var_unbiased
 print("running_mean:", [round(v, 4) for v in bn.running_mean.tolist()])
 print("running_var :", [round(v, 4) for v in bn.running_var.tolist()])
 assert torch.allclose(bn.running_mean, expected_mean, atol=1e-5)
