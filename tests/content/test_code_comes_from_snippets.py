@@ -123,3 +123,16 @@ def test_unused_snippet_is_named(tmp_path):
         "snippets/page/a.py:1: no page includes this snippet; show it on its page or delete it",
         "snippets/page/b.py:1: no page includes this snippet; show it on its page or delete it",
     ]
+
+
+def test_every_snippet_on_an_article_page_shows_its_output():
+    """Articles show what their code prints (notebook pages show it by executing the cells)."""
+    missing = []
+    for page in checks.markdown_pages(DOCS):
+        if "notebooks" in page.parts:
+            continue
+        includes = checks.page_includes(page)
+        shown = {i.path for i in includes if not i.output}
+        printed = {i.path for i in includes if i.output}
+        missing += [f"{page.relative_to(ROOT)}: shows {path} but not its output" for path in sorted(shown - printed)]
+    assert not missing, "\n".join(missing)
