@@ -198,16 +198,14 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
 
 @pytest.fixture(scope="session")
 def cpu_runs():
-    """CPU runs of every snippet, once per test session, two at a time (the machine has
-    2 cores): path -> [run], or [run, run] for a snippet whose output a page shows (the
-    second run checks that the output is deterministic). Tests share these runs."""
+    """Two CPU runs of every snippet per test session, run two at a time (the machine has
+    2 cores): path -> [run, run]. The first serves every test that needs a snippet's CPU
+    result; the second shows whether its output is deterministic."""
     from concurrent.futures import ThreadPoolExecutor
 
     from hooks.snippets_lib import all_snippets, run_snippet
-    from tests.content.checks import markdown_pages, page_includes
 
-    shown = {ROOT / i.path for page in markdown_pages(ROOT / "docs") for i in page_includes(page) if i.output}
-    jobs = [path for path in all_snippets() for _ in range(2 if path in shown else 1)]
+    jobs = [path for path in all_snippets() for _ in range(2)]
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         results = list(pool.map(lambda path: run_snippet(path, "cpu"), jobs))
     runs: dict = {}

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from tests.conftest import build_site, copy_project
+
 
 def test_build_succeeds(built_site):
     assert built_site.returncode == 0
@@ -24,3 +28,19 @@ def test_build_is_strict():
 def test_every_language_is_built(built_site):
     for page in ("index.html", "bn-vs-ln/index.html", "en/index.html", "en/bn-vs-ln/index.html"):
         assert (built_site.path / page).is_file(), page
+
+
+# --- planted faults -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("target", "reason"), [("no-such-page.md", "is not found"), ("bn-vs-ln.md#no-such-anchor", "anchor")])
+def test_broken_internal_link_or_anchor_fails_the_build(tmp_path, target, reason):
+    project = copy_project(tmp_path / "project")
+    page = project / "docs" / "en" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + f"\nSee [this]({target}).\n", encoding="utf-8")
+    done = build_site(project, tmp_path / "site")
+    log = done.stdout + done.stderr
+    assert done.returncode != 0, log[-2000:]
+    warning = next((line for line in log.splitlines() if line.startswith("WARNING") and target in line), "")
+    assert f"Doc file 'en/index.md' contains a link '{target}'" in warning and reason in warning, log[-2000:]

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hooks import snippet_output
-from hooks.snippets_lib import ROOT
+from hooks.snippets_lib import ROOT, all_snippets
 from tests.content.checks import markdown_pages, page_includes
 
 OUTPUTS = [i for page in markdown_pages(ROOT / "docs") for i in page_includes(page) if i.output]
@@ -46,11 +46,14 @@ def test_some_page_shows_an_output():
     assert OUTPUTS
 
 
-@pytest.mark.parametrize("path", sorted({i.path for i in OUTPUTS}))
+SNIPPETS = all_snippets()
+
+
+@pytest.mark.parametrize("path", SNIPPETS, ids=[p.relative_to(ROOT / "snippets").as_posix() for p in SNIPPETS])
 def test_snippets_print_the_same_twice(path, cpu_runs):
-    """Outputs are deterministic, or a fresh run could never match the page."""
-    first, second = cpu_runs[ROOT / path]
-    assert first.stdout == second.stdout, path
+    """Every snippet is deterministic on CPU, or a fresh run could never match its page."""
+    first, second = cpu_runs[path]
+    assert first.stdout == second.stdout, f"{path.relative_to(ROOT)} printed different text in two runs"
 
 
 # --- planted faults -------------------------------------------------------------------

@@ -84,3 +84,4 @@ def test_hanging_snippet_is_stopped_at_the_timeout(planted):
 def test_snippet_sees_the_device_it_is_given(planted):
     path = planted("import os\nprint(os.environ['SNIPPET_DEVICE'])\n")
     assert check_snippet(path, "cpu").strip() == "cpu"
+

@@ -134,3 +134,25 @@ def test_actionlint_catches_a_broken_workflow(tmp_path):
     )
     done = actionlint(str(tmp_path / ".github" / "workflows" / "bad.yml"))
     assert done.returncode != 0 and "nope" in done.stdout
+
+
+def zizmor(*arguments: str) -> subprocess.CompletedProcess:
+    binary = shutil.which("zizmor") or str(Path(sys.executable).parent / "zizmor")
+    return subprocess.run([binary, "--offline", "--no-progress", *arguments], capture_output=True, text=True)
+
+
+def test_zizmor_finds_nothing():
+    """GitHub Actions security audit (offline audits only; the tests run without network)."""
+    done = zizmor(str(WORKFLOW))
+    assert done.returncode == 0 and "No findings" in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_zizmor_catches_an_insecure_workflow(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request_target\npermissions: write-all\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+        "      - uses: actions/checkout@v4\n        with:\n          ref: ${{ github.event.pull_request.head.sha }}\n"
+        "      - run: echo \"${{ github.event.pull_request.title }}\"\n"
+    )
+    done = zizmor(str(bad))
+    assert done.returncode != 0 and "template-injection" in done.stdout + done.stderr, done.stdout + done.stderr
