@@ -4,6 +4,8 @@
     python3 dev.py serve   # build and serve the site at http://127.0.0.1:8000/ with live reload
     python3 dev.py test    # run the whole test suite (extra arguments go to pytest)
     python3 dev.py build   # build the site into site/ (what the publishing workflow uploads)
+    python3 dev.py bench   # print the performance report (benchmarks/bench.py; arguments go to it)
+    python3 dev.py links   # check external links (needs the network; not part of the tests)
 
 Both create `.venv/` and install `requirements.txt` into it the first time, and again only
 when `requirements.txt` changes (a hash of it is kept in `.venv/requirements.sha256`), so
@@ -52,12 +54,15 @@ def run(*command: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test", "build"}:
+    if not argv or argv[0] not in {"serve", "test", "build", "bench", "links"}:
         print(__doc__)
         return 2
     ensure_environment()
     if argv[0] in {"serve", "build"}:
         return run(str(BIN / "mkdocs"), argv[0], *argv[1:])
+    if argv[0] in {"bench", "links"}:
+        script = "benchmarks/bench.py" if argv[0] == "bench" else "scripts/check_links.py"
+        return run(str(BIN / "python"), script, *argv[1:])
     return run(str(BIN / "python"), "-m", "pytest", *argv[1:])
 
 

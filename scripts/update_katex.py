@@ -6,6 +6,7 @@ Fetches the release with `npm pack katex@VERSION` (npm's configured registry, no
 other host), and keeps only what the site needs:
 
 - katex.min.js   used at build time only, by hooks/katex_render.py (never shipped);
+- auto-render.min.js  used only by benchmarks/bench.py, to build the client-side baseline;
 - katex.min.css  shipped to readers, rewritten to reference the woff2 fonts alone
                  (every browser the site supports reads woff2, so the woff/ttf
                  fallbacks would be dead weight);
@@ -54,6 +55,7 @@ def main(version: str) -> None:
             shutil.rmtree(DEST)
         (DEST / "fonts").mkdir(parents=True)
         (DEST / "katex.min.js").write_bytes(read("dist/katex.min.js"))
+        (DEST / "auto-render.min.js").write_bytes(read("dist/contrib/auto-render.min.js"))
         css = strip_legacy_fonts(read("dist/katex.min.css").decode())
         (DEST / "katex.min.css").write_text(css, encoding="utf-8")
         for name in members:

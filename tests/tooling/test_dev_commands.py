@@ -68,3 +68,11 @@ def test_katex_updater_keeps_only_woff2():
     assert update.strip_legacy_fonts(css) == (
         '@font-face{font-family:KaTeX_Main;src:url(fonts/KaTeX_Main-Regular.woff2) format("woff2")}'
     )
+
+
+def test_link_checker_finds_the_external_links_of_every_page():
+    check_links = load_module("scripts/check_links.py", "check_links")
+    links = check_links.external_links(ROOT / "docs")
+    assert "https://arxiv.org/abs/1502.03167" in links
+    assert any(where.startswith("docs/zh/") for where in links["https://arxiv.org/abs/1502.03167"])
+    assert all(url.startswith(("http://", "https://")) for url in links)

@@ -1,0 +1,295 @@
+"""Performance report for the site. Prints Markdown tables; asserts nothing.
+
+    python3 dev.py bench                 # page weight, time to math, builds, snippets
+    python3 dev.py bench --runs 5        # more repetitions for the medians
+    python3 dev.py bench --suite         # also time the whole test suite (about 5 minutes)
+
+What it measures (medians over --runs repetitions; this machine is noisy, so read ratios):
+
+- Page weight: bytes a cold visit transfers, raw and gzip-compressed, by kind, measured in
+  Chromium, for our build and for the same pages built with Material's documented
+  client-side KaTeX set-up (KaTeX's JavaScript and auto-render, served from the site so that
+  the baseline also runs offline).
+- Time to math: from navigation start until every formula is laid out and the fonts are loaded.
+- Build: cold `mkdocs build` (empty .cache), a rebuild after touching one snippet, and a build
+  with the theme alone (no plugins, hooks or extensions), of the whole bilingual site.
+- Snippets: the ten slowest snippets on CPU; with --suite, the whole test suite's wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from hooks.snippets_lib import all_snippets, run_snippet  # noqa: E402
+from tests.conftest import CHROMIUM_ARGS, build_site, copy_project, find_chromium  # noqa: E402
+
+PAGES = ["bn-vs-ln/", "batchnorm/", "layernorm-family/", "notebooks/statistics-axes/"]
+TARGETS = {"article": 100_000, "notebook": 200_000}  # gzip bytes without fonts
+LOCAL = {"SITE_URL": "http://127.0.0.1/"}  # build for serving at the root of a local server
+
+CLIENT_SIDE_INIT = """\
+// Material's documented client-side KaTeX set-up: render every page's math in the browser.
+document$.subscribe(({ body }) => {
+  renderMathInElement(body, {
+    delimiters: [
+      { left: "$$", right: "$$", display: true },
+      { left: "$", right: "$", display: false },
+      { left: "\\\\(", right: "\\\\)", display: false },
+      { left: "\\\\[", right: "\\\\]", display: true },
+    ],
+  });
+});
+"""
+
+MATH_READY = """(() => {
+  const expected = %d;
+  const check = () => {
+    const n = [...document.querySelectorAll('.katex')].filter(k => !k.parentElement.closest('.katex')).length;
+    if (n >= expected && document.fonts.status === 'loaded') { window.__mathAt = performance.now(); return; }
+    requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();"""
+
+
+def median(values):
+    return statistics.median(values) if values else float("nan")
+
+
+def client_side_project(destination: Path) -> Path:
+    """A copy of the project that renders math in the browser instead of at build time."""
+    project = copy_project(destination)
+    assets = project / "docs" / "assets" / "katex-client"
+    shutil.copytree(ROOT / "vendor" / "katex", assets, ignore=shutil.ignore_patterns("LICENSE", "VERSION"))
+    (assets / "init.js").write_text(CLIENT_SIDE_INIT, encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("  - hooks/katex_render.py\n", "")
+    config = config.replace(
+        "extra_css:\n",
+        "extra_javascript:\n  - assets/katex-client/init.js\n  - assets/katex-client/katex.min.js\n"
+        "  - assets/katex-client/auto-render.min.js\n\nextra_css:\n  - assets/katex-client/katex.min.css\n",
+    )
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return project
+
+
+def bare_project(destination: Path) -> Path:
+    """The same pages with the theme alone: no plugins, hooks or Markdown extensions."""
+    project = destination
+    project.mkdir(parents=True)
+    shutil.copytree(ROOT / "docs", project / "docs")
+    (project / "mkdocs.yml").write_text(
+        "site_name: bare\ntheme:\n  name: material\n  font: false\nplugins: []\n", encoding="utf-8"
+    )
+    return project
+
+
+def timed_build(project: Path, site: Path, env=None) -> float:
+    start = time.perf_counter()
+    done = build_site(project, site, env={**LOCAL, **(env or {})})
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"build of {project} failed:\n{(done.stdout + done.stderr)[-3000:]}")
+    return elapsed
+
+
+class Server:
+    """A local static server for a built site (the report needs no network)."""
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    def __init__(self, directory: Path):
+        handler = functools.partial(self.Quiet, directory=str(directory))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+def kind_of(response) -> str:
+    kind = response.request.resource_type
+    if "search_index" in response.url:
+        return "search index"
+    return {"document": "html", "stylesheet": "css", "script": "js", "font": "fonts", "image": "images"}.get(kind, "other")
+
+
+def page_weight(browser, url: str) -> dict:
+    context = browser.new_context()
+    totals: dict = {}
+    responses = []
+    context.on("response", lambda response: responses.append(response))
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    for response in responses:
+        if response.status != 200:
+            continue
+        try:
+            body = response.body()
+        except Exception:  # noqa: BLE001 - a redirect or a body the browser did not keep
+            continue
+        raw, packed = totals.setdefault(kind_of(response), [0, 0])
+        totals[kind_of(response)] = [raw + len(body), packed + len(gzip.compress(body, 9))]
+    context.close()
+    return totals
+
+
+def time_to_math(browser, url: str, expected: int, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        context = browser.new_context()
+        context.add_init_script(MATH_READY % expected)
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function("window.__mathAt !== undefined", timeout=60_000)
+        times.append(page.evaluate("window.__mathAt"))
+        context.close()
+    return median(times)
+
+
+def formula_count(site: Path, path: str) -> int:
+    html = (site / path / "index.html").read_text(encoding="utf-8")
+    return len(re.findall(r'<span class="katex">', html))
+
+
+def kb(value: float) -> str:
+    return f"{value / 1000:.1f}"
+
+
+def report_pages(ours_site: Path, base_site: Path, runs: int) -> None:
+    executable = find_chromium()
+    if executable is None:
+        print("\n(no Chromium found: page weight and time to math skipped)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    ours, base = Server(ours_site), Server(base_site)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+            verdicts: list[str] = []
+            print("\n## Page weight (cold load, KB; gzip in brackets)\n")
+            print("Totals leave out the fonts (the targets do). The search index is fetched by Material on")
+            print("every cold page load and is the same for both builds, so it is shown with and without it.\n")
+            kinds = ["html", "css", "js", "fonts", "images", "search index", "other"]
+            print("| page | build | " + " | ".join(kinds) + " | total | total without search index |")
+            print("|" + " --- |" * (len(kinds) + 4))
+            for path in PAGES:
+                gzip_totals = {}
+                for name, server in (("ours", ours), ("client-side KaTeX", base)):
+                    totals = page_weight(browser, server.url + path)
+                    whole = [sum(v[i] for k, v in totals.items() if k != "fonts") for i in (0, 1)]
+                    lean = [sum(v[i] for k, v in totals.items() if k not in {"fonts", "search index"}) for i in (0, 1)]
+                    gzip_totals[name] = (whole[1], lean[1])
+                    cells = [f"{kb(totals[k][0])} ({kb(totals[k][1])})" if k in totals else "-" for k in kinds]
+                    print(f"| {path} | {name} | " + " | ".join(cells) + f" | {kb(whole[0])} ({kb(whole[1])}) | {kb(lean[0])} ({kb(lean[1])}) |")
+                target = TARGETS["notebook" if "notebooks" in path else "article"]
+                (ours_whole, ours_lean), (base_whole, base_lean) = gzip_totals["ours"], gzip_totals["client-side KaTeX"]
+                verdicts.append(
+                    f"| {path} | {kb(ours_whole)} / {kb(ours_lean)} | < {kb(target)}: "
+                    f"{'met' if ours_whole < target else 'missed'} / {'met' if ours_lean < target else 'missed'} | "
+                    f"{ours_whole / base_whole:.2f} / {ours_lean / base_lean:.2f} | ≤ 0.50: "
+                    f"{'met' if ours_whole <= base_whole / 2 else 'missed'} / {'met' if ours_lean <= base_lean / 2 else 'missed'} |"
+                )
+            print("\n### Against the targets (gzip KB without fonts: with / without the search index)\n")
+            print("| page | ours | target | ours ÷ client-side | target |")
+            print("| --- | --- | --- | --- | --- |")
+            print("\n".join(verdicts))
+
+            print(f"\n## Time to math (ms from navigation start, median of {runs})\n")
+            print("| page | formulas | ours | client-side KaTeX | ratio |")
+            print("| --- | --- | --- | --- | --- |")
+            for path in PAGES:
+                expected = formula_count(ours_site, path)
+                a = time_to_math(browser, ours.url + path, expected, runs)
+                b = time_to_math(browser, base.url + path, expected, runs)
+                print(f"| {path} | {expected} | {a:.0f} | {b:.0f} | {a / b:.2f} |")
+            browser.close()
+    finally:
+        ours.close()
+        base.close()
+
+
+def report_builds(work: Path, runs: int) -> tuple[Path, Path]:
+    print(f"\n## Build of the whole bilingual site (seconds, median of {runs})\n")
+    ours = copy_project(work / "ours", with_cache=False)
+    cold = []
+    for run in range(runs):
+        shutil.rmtree(ours / ".cache", ignore_errors=True)
+        cold.append(timed_build(ours, work / "site-ours"))
+    snippet = ours / "snippets" / "bn-vs-ln" / "invariants.py"
+    touched = []
+    for run in range(runs):
+        snippet.write_text(snippet.read_text(encoding="utf-8") + f"# touched {run}\n", encoding="utf-8")
+        touched.append(timed_build(ours, work / "site-ours"))
+    bare = bare_project(work / "bare")
+    bare_times = [timed_build(bare, work / "site-bare") for _ in range(runs)]
+    baseline = client_side_project(work / "client-side")
+    timed_build(baseline, work / "site-client-side")
+    print("| build | seconds | ratio to the bare build |")
+    print("| --- | --- | --- |")
+    for name, values in (("cold (empty .cache)", cold), ("after touching one snippet", touched), ("theme alone (bare)", bare_times)):
+        print(f"| {name} | {median(values):.1f} | {median(values) / median(bare_times):.1f}× |")
+    print(f"\nTargets: full build within 2× of the bare one; one-snippet rebuild under 3 s "
+          f"(measured: {median(touched):.1f} s).")
+    return work / "site-ours", work / "site-client-side"
+
+
+def report_snippets() -> None:
+    print("\n## Ten slowest snippets (CPU, seconds, one run each)\n")
+    times = []
+    for path in all_snippets():
+        start = time.perf_counter()
+        run_snippet(path, "cpu")
+        times.append((time.perf_counter() - start, path.relative_to(ROOT).as_posix()))
+    print("| snippet | seconds |")
+    print("| --- | --- |")
+    for seconds, name in sorted(times, reverse=True)[:10]:
+        print(f"| {name} | {seconds:.1f} |")
+    print(f"\n{len(times)} snippets, {sum(t for t, _ in times):.0f} s in all when run one after another.")
+
+
+def report_suite() -> None:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+                          capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "(no output)"
+    print(f"\n## Test suite\n\n`pytest`: {elapsed:.0f} s wall time, target under 300 s: {summary}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--suite", action="store_true", help="also time the whole test suite")
+    options = parser.parse_args()
+    print("# Performance report\n")
+    print(f"Machine: {sys.platform}, Python {sys.version.split()[0]}; medians of {options.runs} runs.")
+    with tempfile.TemporaryDirectory() as tmp:
+        ours_site, base_site = report_builds(Path(tmp), options.runs)
+        report_pages(ours_site, base_site, options.runs)
+    report_snippets()
+    if options.suite:
+        report_suite()
+
+
+if __name__ == "__main__":
+    main()
