@@ -2,7 +2,7 @@
 
 One job: MkDocs renders the theme's static templates into the site root on every build, and
 mkdocs-static-i18n builds each language in turn into the same site_dir. So the last language
-built would overwrite the default language's 404 page, and /en/ would have no sitemap.xml,
+built would overwrite the default language's 404 page (ultrabug/mkdocs-static-i18n#284), and /en/ would have no sitemap.xml,
 which Material's language selector fetches from the current language's root (a 404 in every
 English page's console). For each language other than the default this hook also writes the
 two templates under ``<lang>/``, and keeps the default language's 404 page at the root.
