@@ -14,6 +14,8 @@ executes and renders, in both languages, with a download link to the ``.ipynb``.
    mkdocs-jupyter also gives headings ASCII-only ids (``mkdocs_jupyter.utils.slugify``:
    Chinese headings get ``id=""``) while its table of contents uses Python-Markdown's
    ``_1``, ``_2``: re-id the headings with the site's own slugify and rebuild the TOC.
+   (No upstream report found for this; mkdocs-jupyter's own PR #56 made the two agree
+   for accented Latin only.)
 3. on_post_page: write ``<name>.ipynb`` next to the page and expose its URL to the template.
 4. on_config: give mkdocs-jupyter's execution cache one folder per language. i18n runs one
    build per language, and mkdocs-jupyter evicts every cache entry its current build did not

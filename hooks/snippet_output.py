@@ -20,7 +20,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from hooks.snippets_lib import ROOT, DEFAULT_TIMEOUT_S, describe_failure, parse_include, run_snippet  # noqa: E402
+from hooks.snippets_lib import ROOT, DEFAULT_TIMEOUT_S, describe_failure, includes_in, parse_include, run_snippet  # noqa: E402
 
 CACHE = ROOT / ".cache" / "snippet-output"
 
@@ -54,12 +54,12 @@ def on_pre_build(config) -> None:
     """Warm the cache in parallel; failures are reported, with their page line, by the pages."""
     from concurrent.futures import ThreadPoolExecutor
 
-    wanted = set()
-    for page in Path(config.docs_dir).rglob("*.md"):
-        for number, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):
-            include = parse_include(line, page, number)
-            if include and include.output and (ROOT / include.path).is_file():
-                wanted.add(ROOT / include.path)
+    wanted = {
+        ROOT / include.path
+        for page in Path(config.docs_dir).rglob("*.md")
+        for include in includes_in(page)
+        if include.output and (ROOT / include.path).is_file()
+    }
     missing = sorted(p for p in wanted if not (CACHE / f"{cache_key(p)}.txt").exists())
     if missing:
         with ThreadPoolExecutor(max_workers=2) as pool:

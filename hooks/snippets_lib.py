@@ -69,10 +69,6 @@ def all_snippets() -> list[Path]:
     return sorted(SNIPPETS.rglob("*.py"))
 
 
-def pages() -> list[Path]:
-    return sorted(DOCS.rglob("*.md"))
-
-
 def snippet_env(device: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(SNIPPET_DEVICE=device, PYTHONHASHSEED="0", PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")

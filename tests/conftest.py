@@ -50,16 +50,7 @@ def snippets_options() -> dict:
 
 def site_prefix() -> str:
     """The path the site is published under (from site_url), e.g. '/transformer-normalization/'."""
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    raw = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    url = raw.get("site_url") or os.environ.get("SITE_URL") or "https://example.github.io/transformer-normalization/"
-    path = urlsplit(url).path or "/"
+    path = urlsplit(mkdocs_config().site_url).path or "/"
     return path if path.endswith("/") else path + "/"
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from hooks.snippets_lib import LANGUAGES, SECTION_MARK, Include, parse_include
+from hooks.snippets_lib import LANGUAGES, SECTION_MARK, includes_in, parse_include
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>`{3,}|~{3,})(?P<info>.*)$")
 
@@ -57,14 +57,8 @@ def code_typed_into_pages(docs: Path, root: Path) -> list[str]:
     return problems
 
 
-def page_includes(page: Path) -> list[Include]:
-    """Include lines of a page, in order (also those outside fences: pymdownx expands those too)."""
-    found = []
-    for lineno, line in enumerate(page.read_text(encoding="utf-8").split("\n"), 1):
-        include = parse_include(line, page, lineno)
-        if include:
-            found.append(include)
-    return found
+# Include lines of a page, in order (also those outside fences: pymdownx expands those too).
+page_includes = includes_in
 
 
 def sections_of(snippet: Path) -> set[str]:
