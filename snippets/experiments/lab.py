@@ -1,0 +1,353 @@
+"""Shared parts of the experiments: normalization layers, a tiny Transformer, the synthetic
+tasks, and how a run is recorded.
+
+Every experiment module in this folder imports from here. Run one with
+`python snippets/experiments/<name>.py` (a smoke run of a few seconds, with its asserts) or
+`python snippets/experiments/<name>.py --full` (the published run, which writes
+`snippets/experiments/results/<name>.<device>.json`). The device comes from `--device` or
+the SNIPPET_DEVICE environment variable (cpu or cuda).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+# --8<-- [start:norms]
+class TokenNorm(nn.Module):
+    """Every normalization here takes (B, T, C) activations and a (B, T) mask of real tokens."""
+
+    uses_batch = False  # True where the output depends on other samples of the batch
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+
+class LayerNorm(TokenNorm):
+    def __init__(self, c: int):
+        super().__init__()
+        self.norm = nn.LayerNorm(c)
+
+    def forward(self, x, mask):
+        return self.norm(x)  # one token's C features: padding cannot matter
+
+
+class RMSNorm(TokenNorm):
+    def __init__(self, c: int):
+        super().__init__()
+        self.norm = nn.RMSNorm(c, eps=1e-6)
+
+    def forward(self, x, mask):
+        return self.norm(x)
+
+
+class BatchNorm(TokenNorm):
+    """nn.BatchNorm1d over tokens: (B, T, C) -> (B, C, T), so channels sit on dim 1 and the
+    statistics pool all B * T positions, padded ones included."""
+
+    uses_batch = True
+
+    def __init__(self, c: int):
+        super().__init__()
+        self.norm = nn.BatchNorm1d(c)
+
+    def forward(self, x, mask):
+        return self.norm(x.transpose(1, 2)).transpose(1, 2)
+
+
+class MaskedBatchNorm(TokenNorm):
+    """BatchNorm whose statistics count real tokens only; running statistics as in PyTorch."""
+
+    uses_batch = True
+
+    def __init__(self, c: int, eps: float = 1e-5, momentum: float = 0.1):
+        super().__init__()
+        self.eps, self.momentum = eps, momentum
+        self.weight = nn.Parameter(torch.ones(c))
+        self.bias = nn.Parameter(torch.zeros(c))
+        self.register_buffer("running_mean", torch.zeros(c))
+        self.register_buffer("running_var", torch.ones(c))
+
+    def forward(self, x, mask):
+        keep = mask.unsqueeze(-1).to(x.dtype)
+        if self.training:
+            m = keep.sum()
+            mean = (x * keep).sum(dim=(0, 1)) / m
+            var = ((x - mean) ** 2 * keep).sum(dim=(0, 1)) / m
+            with torch.no_grad():
+                self.running_mean.lerp_(mean, self.momentum)
+                self.running_var.lerp_(var * m / (m - 1).clamp(min=1), self.momentum)
+        else:
+            mean, var = self.running_mean, self.running_var
+        return self.weight * (x - mean) * torch.rsqrt(var + self.eps) + self.bias
+
+
+class DyT(TokenNorm):
+    """Dynamic Tanh (Zhu et al., 2025): gamma * tanh(alpha * x) + beta, no statistics."""
+
+    def __init__(self, c: int, alpha0: float = 0.5):
+        super().__init__()
+        self.alpha = nn.Parameter(torch.tensor(alpha0))
+        self.weight = nn.Parameter(torch.ones(c))
+        self.bias = nn.Parameter(torch.zeros(c))
+
+    def forward(self, x, mask):
+        return self.weight * torch.tanh(self.alpha * x) + self.bias
+
+
+class NoNorm(TokenNorm):
+    def __init__(self, c: int):
+        super().__init__()
+
+    def forward(self, x, mask):
+        return x
+
+
+NORMS = {"ln": LayerNorm, "rms": RMSNorm, "bn": BatchNorm, "masked_bn": MaskedBatchNorm, "none": NoNorm, "dyt": DyT}
+# --8<-- [end:norms]
+
+
+# --8<-- [start:model]
+class Block(nn.Module):
+    """A Pre-LN Transformer block with a pluggable normalization."""
+
+    def __init__(self, d: int, heads: int, norm: str):
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.norm2 = NORMS[norm](d), NORMS[norm](d)
+        self.qkv, self.out = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.mlp = nn.Sequential(nn.Linear(d, 4 * d), nn.GELU(), nn.Linear(4 * d, d))
+
+    def attend(self, h, mask, causal):
+        b, t, d = h.shape
+        q, k, v = self.qkv(h).view(b, t, 3, self.heads, d // self.heads).permute(2, 0, 3, 1, 4)
+        allowed = mask[:, None, None, :]  # keys that are real tokens
+        if causal:
+            allowed = allowed & torch.ones(t, t, dtype=torch.bool, device=h.device).tril()
+        y = F.scaled_dot_product_attention(q, k, v, attn_mask=allowed)
+        return self.out(y.transpose(1, 2).reshape(b, t, d))
+
+    def forward(self, x, mask, causal=False):
+        x = x + self.attend(self.norm1(x, mask), mask, causal)
+        return x + self.mlp(self.norm2(x, mask))
+
+
+class TinyTransformer(nn.Module):
+    def __init__(self, vocab: int, classes: int, t_max: int, norm: str, d: int = 64, heads: int = 4, layers: int = 2):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d)
+        self.pos = nn.Parameter(0.02 * torch.randn(t_max, d))
+        self.blocks = nn.ModuleList(Block(d, heads, norm) for _ in range(layers))
+        self.final = NORMS[norm](d)
+        self.head = nn.Linear(d, classes)
+
+    def forward(self, tokens, mask, causal=False):
+        x = self.embed(tokens) + self.pos[: tokens.shape[1]]
+        for block in self.blocks:
+            x = block(x, mask, causal)
+        return self.head(self.final(x, mask))
+# --8<-- [end:model]
+
+
+# --8<-- [start:task]
+def counting_task(n: int, t: int, vocab: int, generator: torch.Generator, min_len: int | None = None):
+    """Sequences of random symbols with random lengths, padded to t. The label of each real
+    token is how often its symbol occurs in its own sequence (minus one): the model must
+    compare every token with every other, and BatchNorm's padding problem is in play."""
+    tokens = torch.randint(1, vocab, (n, t), generator=generator)  # 0 is the padding symbol
+    lengths = torch.randint(min_len or t // 4, t + 1, (n,), generator=generator)
+    mask = torch.arange(t) < lengths[:, None]
+    tokens = tokens * mask
+    same = (tokens[:, :, None] == tokens[:, None, :]) & mask[:, None, :]
+    labels = torch.where(mask, same.sum(-1) - 1, -100)  # -100: ignored by cross_entropy
+    return tokens, mask, labels
+# --8<-- [end:task]
+
+
+def seeded(seed: int) -> torch.Generator:
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def loss_and_accuracy(model, tokens, mask, labels, causal=False):
+    logits = model(tokens, mask, causal)
+    loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=-100)
+    real = labels != -100
+    accuracy = (logits.argmax(-1) == labels)[real].float().mean()
+    return loss, accuracy
+
+
+@torch.no_grad()
+def evaluate(model, data, batch: int, train_mode: bool, device) -> dict:
+    """Mean loss and accuracy over `data` in batches of `batch`, in eval or training mode
+    (training mode: BatchNorm uses each batch's statistics; running statistics are restored)."""
+    saved = {k: v.clone() for k, v in model.state_dict().items()}
+    model.train(train_mode)
+    loss_sum = correct = tokens = 0.0
+    n = data[0].shape[0] // batch * batch
+    for start in range(0, n, batch):
+        x, mask, labels = (d[start : start + batch].to(device) for d in data)
+        logits = model(x, mask)
+        loss_sum += F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=-100, reduction="sum").item()
+        real = labels != -100
+        correct += (logits.argmax(-1) == labels)[real].sum().item()
+        tokens += real.sum().item()
+    model.load_state_dict(saved)
+    model.eval()
+    return {"loss": loss_sum / tokens, "accuracy": correct / tokens}  # per real token
+
+
+# --8<-- [start:train]
+COUNTING = {"t": 16, "vocab": 6, "batch": 64, "lr": 2e-3, "warmup": 30}
+
+
+def train_counting(norm: str, micro: int, steps: int, device, seed: int = 1, log_every: int = 10, val=None, dyt_alpha0: float = 2.0):
+    """Train a TinyTransformer on the counting task. Every optimizer step sees the same 64
+    sequences whatever the normalization; `micro` only sets how many of them one forward
+    pass holds (gradients are accumulated), which is the batch BatchNorm takes its
+    statistics over. So the optimization is identical and only BN's batch changes."""
+    c = COUNTING
+    g = seeded(seed)
+    model = TinyTransformer(c["vocab"], c["t"], c["t"], norm).to(device)
+    for layer in model.modules():
+        if isinstance(layer, DyT):
+            layer.alpha.data.fill_(dyt_alpha0)
+    opt = torch.optim.AdamW(model.parameters(), lr=c["lr"], weight_decay=0.01)
+    warmup = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / c["warmup"]))
+    curve = {"step": [], "train_loss": [], "val_step": [], "val_loss": []}
+    running = 0.0
+    for step in range(1, steps + 1):
+        tokens, mask, labels = (d.to(device) for d in counting_task(c["batch"], c["t"], c["vocab"], g))
+        model.train()
+        opt.zero_grad()
+        real_tokens = mask.sum()  # each token weighs the same, however the 64 are split
+        for i in range(0, c["batch"], micro):
+            logits = model(tokens[i : i + micro], mask[i : i + micro])
+            part = labels[i : i + micro].flatten()
+            loss = F.cross_entropy(logits.flatten(0, 1), part, ignore_index=-100, reduction="sum") / real_tokens
+            loss.backward()
+            running += loss.item()
+        opt.step()
+        warmup.step()
+        if step % log_every == 0:
+            curve["step"].append(step)
+            curve["train_loss"].append(round(running / log_every, 4))
+            running = 0.0
+        if val is not None and (step % (5 * log_every) == 0 or step == steps):
+            curve["val_step"].append(step)
+            curve["val_loss"].append(round(evaluate(model, val, 64, False, device)["loss"], 4))
+    return model, curve
+
+
+# --8<-- [end:train]
+
+
+# --8<-- [start:record]
+def device_from(args) -> torch.device:
+    name = args.device or os.environ.get("SNIPPET_DEVICE", "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        sys.exit("--device cuda: no CUDA GPU is available")
+    return torch.device(name)
+
+
+def git_revision() -> str:
+    try:
+        rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=HERE, capture_output=True, text=True).stdout
+        return rev.stdout.strip() + ("+changes" if dirty.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def describe(device: torch.device) -> str:
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
+
+
+def write_results(name: str, device: torch.device, seed: int, seconds: float, data: dict) -> Path:
+    """Full runs write their data with everything needed to say where it came from."""
+    record = {
+        "experiment": name,
+        "seed": seed,
+        "device": device.type,
+        "device_name": describe(device),
+        "torch": torch.__version__.split("+")[0],
+        "python": platform.python_version(),
+        "git_revision": git_revision(),
+        "wall_time_s": round(seconds, 1),
+        **data,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.{device.type}.json"
+    path.write_text(json.dumps(record, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    return path
+
+
+def load_results(name: str, device: str = "cpu") -> dict:
+    return json.loads((RESULTS / f"{name}.{device}.json").read_text(encoding="utf-8"))
+
+
+def main(name: str, run, check, report, cpu_threads: int | None = 1) -> None:
+    """The command line every experiment shares: smoke by default, --full for the published run.
+
+    On CPU the experiments use one thread (cpu_threads=None keeps PyTorch's default): their
+    tensors are tiny, so more threads only add overhead, and on a busy machine threads that
+    wait for each other made a run five times slower."""
+    parser = argparse.ArgumentParser(description=(sys.modules["__main__"].__doc__ or "").split("\n")[0])
+    parser.add_argument("--full", action="store_true", help="the published run; writes results/<name>.<device>.json")
+    parser.add_argument("--device", choices=["cpu", "cuda"], help="default: $SNIPPET_DEVICE or cpu")
+    args = parser.parse_args()
+    device = device_from(args)
+    if device.type == "cpu" and cpu_threads:
+        torch.set_num_threads(cpu_threads)
+    mode = "full" if args.full else "smoke"
+    started = time.perf_counter()
+    data = run(mode, device)
+    seconds = time.perf_counter() - started
+    check(data, mode)  # the mechanism is there (smoke) or the published claims hold (full)
+    print(report(data))
+    if args.full:
+        print(f"wrote {write_results(name, device, data['seed'], seconds, data).relative_to(HERE.parent.parent)} ({seconds:.0f} s)")
+# --8<-- [end:record]
+
+
+def median_and_quartiles(values: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(values)
+
+    def q(p):
+        k = (len(ordered) - 1) * p
+        lo, hi = math.floor(k), math.ceil(k)
+        return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+    return q(0.5), q(0.25), q(0.75)
+
+
+if __name__ == "__main__":
+    # Run on its own, the module checks its layers: masked BN equals BatchNorm when nothing is
+    # padded, and every normalization keeps the (B, T, C) shape.
+    torch.manual_seed(0)
+    x = torch.randn(3, 5, 8)
+    full = torch.ones(3, 5, dtype=torch.bool)
+    bn, masked = BatchNorm(8), MaskedBatchNorm(8)
+    same = torch.allclose(bn(x, full), masked(x, full), atol=1e-5)
+    same_running = torch.allclose(bn.norm.running_var, masked.running_var, atol=1e-5)
+    shapes = {name: tuple(cls(8)(x, full).shape) for name, cls in NORMS.items()}
+    assert same and same_running and set(shapes.values()) == {(3, 5, 8)}
+    print(f"masked BN equals BatchNorm without padding: {same}; running variance too: {same_running}")
+    print("normalizations:", ", ".join(NORMS))
