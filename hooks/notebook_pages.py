@@ -36,6 +36,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.toc import get_toc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from hooks import results_in_prose  # noqa: E402
 from hooks.snippets_lib import ROOT, expand_includes  # noqa: E402
 
 CACHE = ROOT / ".cache" / "notebooks"
@@ -69,6 +70,7 @@ def on_files(files: Files, config) -> Files:
             expanded = CACHE / file.src_uri
             expanded.parent.mkdir(parents=True, exist_ok=True)
             text = expand_includes(source.read_text(encoding="utf-8"), config.mdx_configs["pymdownx.snippets"])
+            text = results_in_prose.fill(text, f"docs/{file.src_uri}")  # quoted numbers, as on other pages
             if not expanded.exists() or expanded.read_text(encoding="utf-8") != text:
                 expanded.write_text(text, encoding="utf-8")
             file.abs_src_path = str(expanded)

@@ -10,6 +10,7 @@ the SNIPPET_DEVICE environment variable (cpu or cuda).
 
 from __future__ import annotations
 
+# --8<-- [start:imports]
 import argparse
 import json
 import math
@@ -23,6 +24,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn
+# --8<-- [end:imports]
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -277,7 +279,13 @@ def git_revision() -> str:
 def describe(device: torch.device) -> str:
     if device.type == "cuda":
         return torch.cuda.get_device_name(device)
-    return f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads"
+    model = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if line.startswith("model name")]
+        model = names[0] if names else model
+    threads = torch.get_num_threads()
+    return f"{model}, {threads} thread{'s' if threads != 1 else ''}"
 
 
 def write_results(name: str, device: torch.device, seed: int, seconds: float, data: dict) -> Path:

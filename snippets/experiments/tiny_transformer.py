@@ -18,6 +18,7 @@ BATCH_FREE = ["ln", "rms", "dyt", "dyt_0.5", "none"]  # dyt_0.5: DyT with the pa
 BATCH_BOUND = ["bn", "masked_bn"]
 MICRO = {"smoke": [2, 8], "full": [2, 4, 8, 16, 32, 64]}
 STEPS = {"smoke": 4, "full": 400}
+SEED_REPEATS = [2, 3]  # full mode: LN and BN (micro-batch 8) again with other seeds
 
 
 def run(mode: str, device) -> dict:
@@ -25,12 +26,12 @@ def run(mode: str, device) -> dict:
     val = counting_task(1024 if mode == "full" else 64, c["t"], c["vocab"], seeded(1000))  # held out, the same for all
     runs = []
 
-    def one(norm, micro):
+    def one(norm, micro, seed=1):
         name, alpha0 = ("dyt", 0.5) if norm == "dyt_0.5" else (norm, 2.0)
-        model, curve = train_counting(name, micro, STEPS[mode], device, val=val, dyt_alpha0=alpha0)
+        model, curve = train_counting(name, micro, STEPS[mode], device, seed=seed, val=val, dyt_alpha0=alpha0)
         eval_mode = evaluate(model, val, 64, False, device)
         train_mode = evaluate(model, val, micro, True, device)  # statistics of `micro` sequences
-        runs.append({"norm": norm, "micro": micro, "curve": curve,
+        runs.append({"norm": norm, "micro": micro, "seed": seed, "curve": curve,
                      "eval_loss": eval_mode["loss"], "eval_accuracy": eval_mode["accuracy"],
                      "train_mode_loss": train_mode["loss"], "train_mode_accuracy": train_mode["accuracy"]})
 
@@ -40,13 +41,17 @@ def run(mode: str, device) -> dict:
     for norm in BATCH_FREE if mode == "full" else ["ln"]:
         for micro in (MICRO[mode] if mode == "smoke" else [64]):
             one(norm, micro)
+    if mode == "full":  # how much of a difference is just the seed (initialization and data order)?
+        for seed in SEED_REPEATS:
+            one("ln", 64, seed)
+            one("bn", 8, seed)
     return {"seed": 1, "mode": mode, "task": c, "steps": STEPS[mode], "runs": runs}
 # --8<-- [end:experiment]
 
 
-def result(data, norm, micro=None):
+def result(data, norm, micro=None, seed=1):
     for r in data["runs"]:
-        if r["norm"] == norm and (micro is None or r["micro"] == micro):
+        if r["norm"] == norm and (micro is None or r["micro"] == micro) and r.get("seed", 1) == seed:
             return r
     raise KeyError((norm, micro))
 

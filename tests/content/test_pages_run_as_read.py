@@ -29,6 +29,8 @@ PAGES = [p for p in markdown_pages(ROOT / "docs") if "--8<--" in p.read_text(enc
 @pytest.mark.parametrize("page", PAGES, ids=[p.relative_to(ROOT / "docs").as_posix() for p in PAGES])
 def test_page_code_runs_top_to_bottom(page, monkeypatch):
     monkeypatch.setenv("SNIPPET_DEVICE", "cpu")
+    # The experiment pages' code imports `lab`, as it does run from snippets/experiments/.
+    monkeypatch.syspath_prepend(str(ROOT / "snippets" / "experiments"))
     text = readable_text(page)
     assert grab_code_blocks(text, lang="python"), f"{page}: no Python block found after expansion"
     check_raw_file_full(text, lang="python")

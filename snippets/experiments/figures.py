@@ -1,0 +1,291 @@
+"""Draws the experiments' figures from their committed results, in both languages.
+
+    python snippets/experiments/figures.py          # re-draw and compare with the committed SVGs
+    python snippets/experiments/figures.py --write  # re-draw and write them (after a full run)
+
+Figures are drawn from results/<name>.<device>.json only, never from a run, so drawing takes
+seconds. The SVGs keep their text as text (the browser sets it in the page's fonts, Chinese
+included), carry no date and no random ids, so the same data always gives the same file.
+Their background is transparent; the site's stylesheet inverts them in the dark palette.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("svg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from lab import load_results  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures" / "experiments"
+LANGUAGES = ("zh", "en")
+COLORS = {"bn": "#1f77b4", "bn_eval": "#17becf", "masked_bn": "#9467bd", "ln": "#d62728", "rms": "#ff7f0e",
+          "dyt": "#2ca02c", "dyt_0.5": "#8c564b", "none": "#7f7f7f", "bn_folded": "#e377c2", "iid": "#7f7f7f"}
+
+# --8<-- [start:labels]
+TEXT = {
+    "batch": {"zh": "批大小（序列数）", "en": "batch size (sequences)"},
+    "micro": {"zh": "微批大小（一次前向的序列数）", "en": "micro-batch (sequences per forward pass)"},
+    "bn_train": {"zh": "BN（训练模式）", "en": "BN (training mode)"},
+    "bn_eval": {"zh": "BN（推理模式）", "en": "BN (eval mode)"},
+    "bn": {"zh": "BN", "en": "BN"},
+    "masked_bn": {"zh": "掩码 BN", "en": "masked BN"},
+    "ln": {"zh": "LN", "en": "LN"},
+    "rms": {"zh": "RMSNorm", "en": "RMSNorm"},
+    "dyt": {"zh": "DyT（α₀ = 2）", "en": "DyT (α₀ = 2)"},
+    "dyt_0.5": {"zh": "DyT（α₀ = 0.5）", "en": "DyT (α₀ = 0.5)"},
+    "none": {"zh": "不归一化", "en": "no normalization"},
+    "bn_folded": {"zh": "BN（折叠进线性层）", "en": "BN folded into the linear layer"},
+    "sample_spread": {"zh": "样本 0 输出的标准差", "en": "std of sample 0's output"},
+    "padding_share": {"zh": "填充占比", "en": "share of padding"},
+    "output_change": {"zh": "真实 token 输出的平均变化", "en": "mean change of real tokens' outputs"},
+    "mean_drift": {"zh": "均值偏移（以真实标准差为单位）", "en": "mean drift (in real-token stds)"},
+    "std_ratio": {"zh": "标准差之比（含填充 / 真实）", "en": "std ratio (with padding / real)"},
+    "tokens": {"zh": "批中的 token 数 n", "en": "tokens in the batch, n"},
+    "mean_std": {"zh": "批均值的标准差", "en": "std of the batch mean"},
+    "expected": {"zh": "σ/√n（独立同分布的期望）", "en": "σ/√n (expected for i.i.d.)"},
+    "iid": {"zh": "独立同分布", "en": "i.i.d. values"},
+    "embedding": {"zh": "文本：随机字符嵌入", "en": "text: random character embedding"},
+    "classes": {"zh": "文本：字符类别", "en": "text: character classes"},
+    "loss": {"zh": "验证损失", "en": "validation loss"},
+    "train_mode": {"zh": "训练模式（批统计量）", "en": "training mode (batch statistics)"},
+    "eval_mode": {"zh": "推理模式（滑动统计量）", "en": "eval mode (running statistics)"},
+    "deviation": {"zh": "批均值偏离滑动均值（以标准差为单位）", "en": "batch mean vs running mean (in stds)"},
+    "step": {"zh": "训练步数", "en": "training step"},
+    "train_loss": {"zh": "训练损失（训练模式）", "en": "training loss (training mode)"},
+    "chance": {"zh": "随机猜测的下限 ln V", "en": "chance level ln V"},
+    "width": {"zh": "宽度 d", "en": "width d"},
+    "ms": {"zh": "中位时延（毫秒）", "en": "median latency (ms)"},
+    "block": {"zh": "整个 Transformer 块", "en": "whole Transformer block"},
+    "norm_alone": {"zh": "仅归一化层", "en": "normalization alone"},
+    "final_val": {"zh": "最终验证损失", "en": "final validation loss"},
+    "eval_short": {"zh": "推理模式", "en": "eval mode"},
+    "train_short": {"zh": "训练模式", "en": "training mode"},
+    "other_seeds": {"zh": "其他随机种子", "en": "other seeds"},
+    "bn_stats": {"zh": "BN 的统计量（相对真实 token）", "en": "BN's statistics vs real tokens"},
+    "curves_note": {"zh": "颜色同左图；BN 与掩码 BN：点线为微批 2，实线为 64", "en": "colours as on the left; BN and masked BN: dotted micro-batch 2, solid 64"},
+    "val_eval": {"zh": "验证损失（推理模式）", "en": "validation loss (eval mode)"},
+}
+# --8<-- [end:labels]
+
+
+def t(key: str, lang: str) -> str:
+    return TEXT[key][lang]
+
+
+def style() -> None:
+    plt.rcdefaults()
+    plt.rcParams.update({
+        "svg.fonttype": "none",  # text stays text: the browser picks the fonts, CJK included
+        "svg.hashsalt": "transformer-normalization",  # stable ids inside the SVG
+        "font.family": "sans-serif",
+        "font.sans-serif": ["DejaVu Sans"],  # ships with matplotlib: the same layout everywhere
+        "font.size": 10,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "legend.frameon": False,
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.transparent": True,
+    })
+
+
+def log2_axis(ax, values) -> None:
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(values, [str(v) for v in values])
+    ax.minorticks_off()
+
+
+def batch_composition(lang: str):
+    data = load_results("batch_composition")
+    rows = data["rows"]
+    b = [r["batch"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.plot(b, [r["bn_train_std"] for r in rows], "o-", color=COLORS["bn"], label=t("bn_train", lang))
+    ax.plot(b, [r["bn_eval_std"] for r in rows], "s--", color=COLORS["bn_eval"], label=t("bn_eval", lang))
+    ax.plot(b, [r["ln_std"] for r in rows], "^:", color=COLORS["ln"], label=t("ln", lang))
+    log2_axis(ax, b)
+    ax.set_xlabel(t("batch", lang))
+    ax.set_ylabel(t("sample_spread", lang))
+    ax.legend(loc="upper right")
+    return fig
+
+
+def padding(lang: str):
+    rows = load_results("padding")["rows"]
+    share = [r["padding_share"] for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.4, 3.4))
+    left.plot(share, [r["bn_mean_drift"] for r in rows], "o-", color=COLORS["bn"], label=t("mean_drift", lang))
+    left.plot(share, [r["bn_std_ratio"] for r in rows], "s--", color=COLORS["bn_eval"], label=t("std_ratio", lang))
+    left.set_xlabel(t("padding_share", lang))
+    left.set_ylabel(t("bn_stats", lang))
+    left.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8)
+    for key, marker in (("bn", "o-"), ("masked_bn", "s--"), ("ln", "^:")):
+        right.plot(share, [r[key + "_change"] for r in rows], marker, color=COLORS[key], label=t(key, lang))
+    right.set_xlabel(t("padding_share", lang))
+    right.set_ylabel(t("output_change", lang))
+    right.legend(loc="upper left")
+    for ax in (left, right):
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    fig.tight_layout()
+    return fig
+
+
+def stat_noise(lang: str):
+    rows = load_results("stat_noise")["rows"]
+    n = [r["tokens"] for r in rows]
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    ax.plot(n, [r["expected_mean_std"] for r in rows], "-", color="#333333", lw=1, label=t("expected", lang))
+    ax.plot(n, [r["iid_mean_std"] for r in rows], "o", color=COLORS["iid"], label=t("iid", lang))
+    ax.plot(n, [r["embedding_mean_std"] for r in rows], "s--", color=COLORS["ln"], label=t("embedding", lang))
+    ax.plot(n, [r["classes_mean_std"] for r in rows], "^-", color=COLORS["bn"], label=t("classes", lang))
+    ax.set_xscale("log", base=2)
+    ax.set_yscale("log")
+    ax.set_xlabel(t("tokens", lang))
+    ax.set_ylabel(t("mean_std", lang))
+    ax.legend(loc="lower left")
+    return fig
+
+
+def train_eval_gap(lang: str):
+    data = load_results("train_eval_gap")
+    rows = data["rows"]
+    b = [r["batch"] for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(8.4, 3.4))
+    left.plot(b, [r["train_mode_loss"] for r in rows], "o-", color=COLORS["bn"], label=t("train_mode", lang))
+    left.axhline(data["eval_loss"], ls="--", color=COLORS["bn_eval"], label=t("eval_mode", lang))
+    left.set_ylabel(t("loss", lang))
+    left.legend(loc="upper right")
+    right.plot(b, [r["mean_deviation"] for r in rows], "o-", color=COLORS["masked_bn"])
+    right.set_ylabel(t("deviation", lang))
+    for ax in (left, right):
+        log2_axis(ax, b)
+        ax.set_xlabel(t("batch", lang))
+    fig.tight_layout()
+    return fig
+
+
+def causal_leakage(lang: str):
+    data = load_results("causal_leakage")
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    shades = {1: "#08306b", 2: "#2171b5", 4: "#6baed6", 8: "#9ecae1"}
+    for r in data["rows"]:
+        label = f"{t(r['norm'], lang)}, B = {r['batch']}"
+        color = COLORS["ln"] if r["norm"] == "ln" else shades[r["batch"]]
+        ax.plot(r["curve_step"], r["curve"], "-", color=color, label=label)
+    ax.axhline(data["entropy"], ls="--", color="#333333", lw=1, label=t("chance", lang))
+    ax.set_xlabel(t("step", lang))
+    ax.set_ylabel(t("train_loss", lang))
+    ax.legend(loc="lower left", ncols=2)
+    return fig
+
+
+def tiny_transformer(lang: str):
+    data = load_results("tiny_transformer")
+    runs = [r for r in data["runs"] if r.get("seed", 1) == 1]
+    repeats = [r for r in data["runs"] if r.get("seed", 1) != 1]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 4.0))
+    micro = sorted({r["micro"] for r in runs if r["norm"] == "bn"})
+    batch_bound = ("bn", "masked_bn")
+    for norm in batch_bound:
+        rows = [r for r in runs if r["norm"] == norm]
+        left.plot(micro, [r["eval_loss"] for r in rows], "o-", color=COLORS[norm], label=f"{t(norm, lang)} · {t('eval_short', lang)}")
+        left.plot(micro, [r["train_mode_loss"] for r in rows], "o:", color=COLORS[norm], alpha=0.6, label=f"{t(norm, lang)} · {t('train_short', lang)}")
+    for r in runs:
+        if r["norm"] not in batch_bound:
+            left.axhline(r["eval_loss"], color=COLORS[r["norm"]], lw=1, ls="--", label=t(r["norm"], lang))
+    for r in repeats:  # other seeds: hollow markers
+        left.plot([r["micro"]], [r["eval_loss"]], "o", mfc="none", color=COLORS[r["norm"]])
+    left.plot([], [], "o", mfc="none", color="#333333", label=t("other_seeds", lang))
+    log2_axis(left, micro)
+    left.set_xlabel(t("micro", lang))
+    left.set_ylabel(t("final_val", lang))
+    left.set_yscale("log")
+    for r in runs:
+        if r["norm"] in batch_bound and r["micro"] not in (micro[0], micro[-1]):
+            continue
+        dash = ":" if r["norm"] in batch_bound and r["micro"] == micro[0] else "-"
+        label = t(r["norm"], lang) + (f" ({r['micro']})" if r["norm"] in batch_bound else "")
+        right.plot(r["curve"]["val_step"], r["curve"]["val_loss"], dash, color=COLORS[r["norm"]], label=label)
+    right.set_yscale("log")
+    right.set_xlabel(t("step", lang))
+    right.set_ylabel(t("val_eval", lang))
+    fig.legend(*left.get_legend_handles_labels(), loc="upper center", ncols=5, fontsize=8, bbox_to_anchor=(0.5, 1.0))
+    right.set_title(t("curves_note", lang), loc="left", fontsize=8)
+    fig.subplots_adjust(top=0.78, wspace=0.3, bottom=0.13)
+    return fig
+
+
+def inference_cost(lang: str):
+    data = load_results("inference_cost")
+    rows = data["rows"]
+    widths = sorted({r["width"] for r in rows})
+    fig, axes = plt.subplots(1, 2, figsize=(9.6, 3.6))
+    for ax, prefix, names, title in (
+        (axes[0], "block_", ["ln", "rms", "dyt", "bn", "bn_folded"], "block"),
+        (axes[1], "norm_", ["ln", "rms", "dyt", "bn"], "norm_alone"),
+    ):
+        step = 0.8 / len(names)
+        for i, name in enumerate(names):
+            picked = [next(r for r in rows if r["width"] == w and r["variant"] == prefix + name) for w in widths]
+            x = [j + (i - (len(names) - 1) / 2) * step for j in range(len(widths))]
+            med = [r["median_ms"] for r in picked]
+            err = [[r["median_ms"] - r["q1_ms"] for r in picked], [r["q3_ms"] - r["median_ms"] for r in picked]]
+            label = t("bn_eval", lang) if name == "bn" else t(name, lang)
+            ax.bar(x, med, width=step, yerr=err, color=COLORS[name], label=label, capsize=2)
+        ax.set_xticks(range(len(widths)), [str(w) for w in widths])
+        ax.set_xlabel(t("width", lang))
+        ax.set_ylabel(t("ms", lang))
+        ax.set_title(t(title, lang), loc="left")
+        ax.grid(axis="x", visible=False)
+    axes[0].legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+FIGURES = {f.__name__: f for f in (batch_composition, padding, stat_noise, train_eval_gap, causal_leakage, tiny_transformer, inference_cost)}
+
+
+def svg(figure_fn, lang: str) -> str:
+    style()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")  # CJK: the browser draws it
+        fig = figure_fn(lang)
+        buffer = io.StringIO()
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    text = buffer.getvalue()
+    # Let the browser fall back to a Chinese font for Chinese labels.
+    return text.replace("font-family:'DejaVu Sans'", "font-family:'DejaVu Sans','Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif")
+
+
+def main(argv: list[str]) -> int:
+    write = "--write" in argv
+    stale = []
+    for name, figure_fn in FIGURES.items():
+        for lang in LANGUAGES:
+            path = OUT / f"{name}.{lang}.svg"
+            drawn = svg(figure_fn, lang)
+            if write:
+                OUT.mkdir(parents=True, exist_ok=True)
+                path.write_text(drawn, encoding="utf-8")
+            elif not path.exists() or path.read_text(encoding="utf-8") != drawn:
+                stale.append(path.relative_to(OUT.parents[3]).as_posix())
+    if stale:
+        print("figures that differ from a fresh drawing of results/ (run figures.py --write):", *stale, sep="\n  ", file=sys.stderr)
+        return 1
+    print(f"{len(FIGURES) * len(LANGUAGES)} figures ({len(FIGURES)} experiments x {len(LANGUAGES)} languages) "
+          + ("written" if write else "match a fresh drawing of the committed results"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
