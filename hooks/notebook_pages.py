@@ -17,7 +17,11 @@ executes and renders, in both languages, with a download link to the ``.ipynb``.
    (No upstream report found for this; mkdocs-jupyter's own PR #56 made the two agree
    for accented Latin only.)
 3. on_post_page: write ``<name>.ipynb`` next to the page and expose its URL to the template.
-4. on_config: give mkdocs-jupyter's execution cache one folder per language. i18n runs one
+4. on_page_context: a notebook's page description (its `<meta name="description">` and Open
+   Graph tags) is `jupyter: description:` in its front matter; a top-level key would become a
+   raw cell in the notebook. Its "last updated" date is that of its source, not of the
+   expanded copy under .cache/ (git-revision-date-localized looks dates up by path).
+5. on_config: give mkdocs-jupyter's execution cache one folder per language. i18n runs one
    build per language, and mkdocs-jupyter evicts every cache entry its current build did not
    use, so with one shared folder each language evicted the other's executed notebooks and
    every `mkdocs serve` rebuild re-ran all of them.
@@ -77,6 +81,18 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+def _date_of_source(page, config) -> None:
+    """git-revision-date-localized dated the page by its current path, the expanded copy under
+    .cache/, which git does not track: the build date. Date it by its source instead."""
+    plugin = config.plugins.get("git-revision-date-localized")
+    util = getattr(plugin, "util", None)
+    if util is None or "git_revision_date_localized" not in page.meta:
+        return
+    _, timestamp = util.get_git_commit_timestamp(str(Path(config.docs_dir) / page.file.src_uri))
+    locale = getattr(page.file, "locale", None) or config.theme["language"]
+    page.meta["git_revision_date_localized"] = util.get_date_formats_for_timestamp(timestamp, locale=locale)[plugin.config["type"]]
+
+
 HEADING = re.compile(r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)<a class="anchor-link" href="#[^"]*">¶</a></h(?P=level)>', re.S)
 
 
@@ -118,4 +134,8 @@ def on_post_page(output: str, page, config) -> str:
 def on_page_context(context, page, config, nav):
     if is_notebook(page.file.src_uri):
         context["notebook_download"] = Path(page.file.src_uri).stem + ".ipynb"
+        description = (page.meta.get("jupyter") or {}).get("description")
+        if description and not page.meta.get("description"):
+            page.meta["description"] = description
+        _date_of_source(page, config)
     return context

@@ -370,7 +370,7 @@
       canvas.textContent = "";
       cells = [];
       groupLines = [];
-      var size = 20, gap = 2, left = 10, top = 34, blockGap = 26;
+      var size = 20, gap = 2, left = 4, top = 36, blockGap = 24;
       var blockW = C * (size + gap) - gap, blockH = T * (size + gap) - gap;
       var rowsOfBlocks = Math.ceil(B / columns);
       var totalW = left + columns * blockW + (columns - 1) * blockGap + 10;
@@ -386,14 +386,12 @@
       for (var b = 0; b < B; b++) {
         var ox = left + (b % columns) * (blockW + blockGap);
         var oy = Math.floor(b / columns) * (top + blockH + 14);
-        var title = svg("text", { x: ox, y: oy + 13, "class": "nx-label", "aria-hidden": "true" });
+        var title = svg("text", { x: ox, y: oy + 14, "class": "nx-label", "aria-hidden": "true" });
         title.textContent = S.sample(b);
         canvas.appendChild(title);
-        if (b === 0) {
-          var axis = svg("text", { x: ox, y: oy + 27, "class": "nx-axis", "aria-hidden": "true" });
-          axis.textContent = S.axisC + "   " + S.axisT;
-          canvas.appendChild(axis);
-        }
+        var axis = svg("text", { x: ox, y: oy + 30, "class": "nx-axis", "aria-hidden": "true" });
+        axis.textContent = S.axisC + "  " + S.axisT;
+        canvas.appendChild(axis);
         cells.push([]);
         for (var t = 0; t < T; t++) {
           var row = svg("g", { role: "row", "aria-rowindex": b * T + t + 1 });
@@ -550,7 +548,7 @@
     });
     controls.appendChild(el("div", { "class": "nx-control" }, [el("label", { "for": shiftId, text: S.shift(edited) }), slider, shiftOut]));
 
-    var swap = el("button", { type: "button", "class": "md-button nx-swap", text: S.swap(edited) });
+    var swap = el("button", { type: "button", "class": "nx-button nx-swap", text: S.swap(edited) });
     swap.addEventListener("click", function () {
       state.swaps += 1;
       state.edited = drawSample(drawn.rand, T, C);
@@ -567,12 +565,12 @@
       modeSet.appendChild(el("span", { "class": "nx-choice" }, [input, el("label", { "for": id, text: pair[1] })]));
     });
 
-    var step = el("button", { type: "button", "class": "md-button nx-step", text: S.step });
+    var step = el("button", { type: "button", "class": "nx-button nx-step", text: S.step });
     step.addEventListener("click", function () {
       state.running = updateRunning(currentBatch(), state.running, MOMENTUM);
       render();
     });
-    var reset = el("button", { type: "button", "class": "md-button nx-reset", text: S.reset });
+    var reset = el("button", { type: "button", "class": "nx-button nx-reset", text: S.reset });
     reset.addEventListener("click", function () { state.running = freshRunning(C); render(); });
 
     controls.appendChild(el("div", { "class": "nx-control nx-buttons" }, [swap]));

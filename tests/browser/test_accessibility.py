@@ -1,0 +1,102 @@
+"""axe-core (axe-playwright-python's bundled copy, injected into the page: no request leaves the
+site) over every built page of both languages: no serious or critical violation. Key pages are
+also checked in the dark palette, where contrast can fail on its own.
+
+Skipped with a reason where no Chromium is installed; mandatory with REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_in_chromium import all_pages
+
+pytestmark = pytest.mark.slow
+
+BLOCKING = {"serious", "critical"}
+KEY_PAGES = ["", "bn-vs-ln/", "explorer/", "notebooks/statistics-axes/"]
+
+
+def axe_problems(page, where: str) -> list[str]:
+    """'where: rule (impact): targets' for each serious or critical violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # KaTeX draws each formula twice: MathML for assistive technology, and aria-hidden HTML
+    # spans, in the colour of the surrounding text, for the eye. Checking the thousands of spans
+    # costs seconds per page and can find nothing the text around them does not show.
+    results = Axe().run(page, context={"exclude": [[".katex-html"]]})
+    problems = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            problems.append(f"{where}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])}x): {targets}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def light(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    yield context.new_page()
+    context.close()
+
+
+def test_every_page_has_no_serious_violation(built_site, site_url, light):
+    pages = all_pages(built_site)
+    assert any(p.startswith("en/") for p in pages) and "explorer/" in pages
+    problems = []
+    for path in pages:
+        visit(light, site_url + path)
+        problems += axe_problems(light, path or "/")
+    assert not problems, "\n".join(problems)
+
+
+def visit(page, url: str) -> None:
+    page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
+def test_key_pages_in_the_dark_palette_on_a_phone(browser, site_url):
+    """On a phone more formulas and tables scroll, and the dark palette has colours of its own."""
+    width = 375
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        problems = []
+        for path in KEY_PAGES + ["en/" + p for p in KEY_PAGES]:
+            visit(page, site_url + path)
+            assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+            problems += axe_problems(page, f"{path or '/'} (dark, {width}px)")
+        assert not problems, "\n".join(problems)
+    finally:
+        context.close()
+
+
+def test_explorer_in_use_has_no_serious_violation(site_url, light):
+    """The widgets after the reader has worked them: masked view, GroupNorm, eval mode."""
+    problems = []
+    for path in ("explorer/", "en/explorer/"):
+        visit(light, site_url + path)
+        axes = light.locator(".norm-explorer[data-explorer=axes]")
+        axes.locator("input[value=mbn]").check()
+        axes.locator('rect.nx-cell[data-b="3"][data-t="5"][data-c="1"]').hover()
+        problems += axe_problems(light, path + " (masked BatchNorm)")
+        axes.locator("input[value=gn]").check()
+        live = light.locator(".norm-explorer[data-explorer=live]")
+        live.locator(".nx-step").click()
+        live.locator("input[value=eval]").check()
+        problems += axe_problems(light, path + " (GroupNorm, eval mode)")
+    assert not problems, "\n".join(problems)
+
+
+# --- planted faults -------------------------------------------------------------------------
+
+
+def test_check_names_a_missing_alt_and_low_contrast(light):
+    light.set_content(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+        '<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">'
+        '<p style="color:#bbb;background:#fff">Barely readable text.</p>'
+        "</main></body></html>"
+    )
+    rules = {problem.split(": ")[1].split(" ")[0] for problem in axe_problems(light, "planted")}
+    assert rules == {"image-alt", "color-contrast"}, rules

@@ -1,0 +1,63 @@
+"""The reading experience in Chromium: figures open larger on click and close with Escape, the
+explorer's content tabs switch, the palette toggle switches between light and dark, and code
+blocks carry a copy button labelled in the page's language.
+
+Skipped with a reason where no Chromium is installed; mandatory with REQUIRE_BROWSER=1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+LANGUAGE = {"zh": "", "en": "en/"}
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
+    errors = []
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_a_figure_opens_larger_and_closes_with_escape(site_url, page, language):
+    page.goto(site_url + LANGUAGE[language] + "layernorm-family/", wait_until="networkidle")
+    figure = page.locator("article a.glightbox img").first
+    small = figure.bounding_box()
+    figure.click()
+    large = page.locator(".glightbox-container .gslide.current img")
+    large.wait_for(state="visible")
+    page.wait_for_timeout(600)  # the opening animation
+    box = large.bounding_box()
+    assert box["width"] > small["width"], (small, box)
+    assert large.get_attribute("alt") == figure.get_attribute("alt")
+    page.keyboard.press("Escape")
+    page.locator(".glightbox-container").wait_for(state="detached")
+
+
+@pytest.mark.parametrize(("language", "second"), [("zh", "从零实现"), ("en", "From scratch")])
+def test_explorer_tabs_switch(site_url, page, language, second):
+    page.goto(site_url + LANGUAGE[language] + "explorer/", wait_until="networkidle")
+    tabs = page.locator(".tabbed-set").first
+    blocks = tabs.locator(".tabbed-block")
+    assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
+    tabs.locator(".tabbed-labels label", has_text=second).click()
+    assert blocks.nth(1).is_visible() and not blocks.nth(0).is_visible()
+    assert "def batch_norm" in blocks.nth(1).inner_text()
+
+
+@pytest.mark.parametrize(("language", "to_dark", "copy"), [("zh", "切换到深色模式", "复制"), ("en", "Switch to dark mode", "Copy to clipboard")])
+def test_palette_toggle_and_copy_buttons(site_url, page, language, to_dark, copy):
+    page.goto(site_url + LANGUAGE[language] + "bn-vs-ln/", wait_until="networkidle")
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+    page.locator(f'label[title="{to_dark}"]').click()
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    buttons = page.locator("article button[data-md-type=copy]")
+    assert buttons.count() == page.locator("article pre > code").count() > 0
+    assert buttons.first.get_attribute("title") == copy
