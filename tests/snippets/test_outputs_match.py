@@ -19,7 +19,9 @@ def built_path(include) -> str:
     relative = include.page.relative_to(ROOT / "docs")
     language, *rest = relative.parts
     name = "/".join(rest)[: -len(".md")]
-    url = "" if name == "index" else name + "/"
+    if name == "index" or name.endswith("/index"):  # a folder's index.md is the folder's page
+        name = name[: -len("index")].rstrip("/")
+    url = name + "/" if name else ""
     return url if language == "zh" else f"en/{url}"
 
 
