@@ -270,7 +270,8 @@ def device_from(args) -> torch.device:
 def git_revision() -> str:
     try:
         rev = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "."], cwd=HERE, capture_output=True, text=True).stdout
+        # Uncommitted changes to the experiments' code (not to their results) mark the revision.
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!results"], cwd=HERE, capture_output=True, text=True).stdout
         return rev.stdout.strip() + ("+changes" if dirty.strip() else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
