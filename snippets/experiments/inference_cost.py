@@ -99,6 +99,10 @@ def check(data: dict, mode: str) -> None:
             block_ln = median_of(data, width, "block_ln")
             for norm in ["ln", "rms", "dyt", "bn"]:
                 assert median_of(data, width, f"norm_{norm}") < 0.25 * block_ln, "a norm is a small part of a block"
+            # the page's surprise: alone, RMSNorm is slower than LayerNorm in eager PyTorch on CPU
+            assert median_of(data, width, "norm_rms") > median_of(data, width, "norm_ln")
+        widest = [r for r in data["rows"] if r["width"] == max(r["width"] for r in data["rows"]) and r["variant"].startswith("block_")]
+        assert max(r["q1_ms"] for r in widest) < min(r["q3_ms"] for r in widest), "at the widest, the blocks' quartiles overlap"
 # --8<-- [end:check]
 
 
