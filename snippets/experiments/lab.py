@@ -336,6 +336,29 @@ def main(name: str, run, check, report, cpu_threads: int | None = 1) -> None:
 # --8<-- [end:record]
 
 
+# --8<-- [start:notebook]
+def rerun(name: str, mode: str, device) -> dict:
+    """For the notebooks: run one experiment, check its claims, print its table."""
+    import importlib
+
+    experiment = importlib.import_module(name)
+    data = experiment.run(mode, device)
+    experiment.check(data, mode)
+    print(f"{name}, {mode} run on {device.type}:")
+    print(experiment.report(data))
+    return data
+
+
+def published(name: str) -> None:
+    """For the notebooks: the committed full result behind the site's figure, for comparison."""
+    import importlib
+
+    data = load_results(name)
+    print(f"{name}, published run on {data['device']} ({data['device_name']}), torch {data['torch']}:")
+    print(importlib.import_module(name).report(data))
+# --8<-- [end:notebook]
+
+
 def median_and_quartiles(values: list[float]) -> tuple[float, float, float]:
     ordered = sorted(values)
 
