@@ -16,9 +16,14 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 MONTH = re.compile(r"(January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}, \d{4}")
 
 
+_PARSED: dict = {}
+
+
 def pages(built_site) -> list[tuple[str, str, BeautifulSoup]]:
-    """(path in the site, language, parsed HTML) of every page but the 404s."""
-    found = []
+    """(path in the site, language, parsed HTML) of every page but the 404s, parsed once."""
+    if built_site.path in _PARSED:
+        return _PARSED[built_site.path]
+    found = _PARSED[built_site.path] = []
     for html in built_site.html_pages():
         relative = html.relative_to(built_site.path).as_posix()
         if relative.endswith("404.html"):

@@ -546,7 +546,8 @@
       shiftOut.textContent = "δ = " + state.shift.toFixed(1);
       render();
     });
-    controls.appendChild(el("div", { "class": "nx-control" }, [el("label", { "for": shiftId, text: S.shift(edited) }), slider, shiftOut]));
+    var editRow = el("div", { "class": "nx-control" }, [el("label", { "for": shiftId, text: S.shift(edited) }), slider, shiftOut]);
+    controls.appendChild(editRow);
 
     var swap = el("button", { type: "button", "class": "nx-button nx-swap", text: S.swap(edited) });
     swap.addEventListener("click", function () {
@@ -573,9 +574,8 @@
     var reset = el("button", { type: "button", "class": "nx-button nx-reset", text: S.reset });
     reset.addEventListener("click", function () { state.running = freshRunning(C); render(); });
 
-    controls.appendChild(el("div", { "class": "nx-control nx-buttons" }, [swap]));
-    controls.appendChild(modeSet);
-    controls.appendChild(el("div", { "class": "nx-control nx-buttons" }, [step, reset]));
+    editRow.appendChild(swap);
+    controls.appendChild(el("div", { "class": "nx-control nx-train" }, [modeSet, el("span", { "class": "nx-buttons" }, [step, reset])]));
     root.appendChild(controls);
 
     var tables = el("div", { "class": "nx-tables" });
