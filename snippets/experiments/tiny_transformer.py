@@ -70,6 +70,12 @@ def check(data: dict, mode: str) -> None:
         assert gap(bn_small) > 2 * gap(bn_large), "BN's train/eval gap grows as the micro-batch shrinks"
         assert bn_small["eval_loss"] > bn_large["eval_loss"], "BN at the smallest micro-batch ends worse"
         assert bn_large["eval_accuracy"] > ln_large["eval_accuracy"] - 0.05, "with a large batch BN is as good as LN here"
+        ln_seeds = [r["eval_loss"] for r in data["runs"] if r["norm"] == "ln"]
+        assert max(ln_seeds) > 1.5 * min(ln_seeds), "the seed alone moves LN's result a lot"
+        assert result(data, "masked_bn", 4)["eval_loss"] > 2 * result(data, "bn", 4)["eval_loss"], "masked BN trails at 4"
+        assert result(data, "dyt_0.5")["eval_loss"] > 1.5 > 0.5 > result(data, "dyt")["eval_loss"], "DyT: alpha0 decides"
+        assert result(data, "none")["eval_loss"] < max(ln_seeds), "no normalization ties LN on this shallow model"
+        assert result(data, "rms")["eval_loss"] > max(ln_seeds), "RMSNorm's one run is worse than every LN seed"
 # --8<-- [end:check]
 
 
