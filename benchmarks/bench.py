@@ -79,11 +79,13 @@ def client_side_project(destination: Path) -> Path:
     (assets / "init.js").write_text(CLIENT_SIDE_INIT, encoding="utf-8")
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = config.replace("  - hooks/katex_render.py\n", "")
-    config = config.replace(
-        "extra_css:\n",
-        "extra_javascript:\n  - assets/katex-client/init.js\n  - assets/katex-client/katex.min.js\n"
-        "  - assets/katex-client/auto-render.min.js\n\nextra_css:\n  - assets/katex-client/katex.min.css\n",
-    )
+    scripts = "  - assets/katex-client/init.js\n  - assets/katex-client/katex.min.js\n  - assets/katex-client/auto-render.min.js\n"
+    # Add to the lists mkdocs.yml has (a second `extra_javascript:` key would replace the first).
+    if "\nextra_javascript:\n" in config:
+        config = config.replace("\nextra_javascript:\n", "\nextra_javascript:\n" + scripts, 1)
+    else:
+        config += "\nextra_javascript:\n" + scripts
+    config = config.replace("\nextra_css:\n", "\nextra_css:\n  - assets/katex-client/katex.min.css\n", 1)
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     return project
 
