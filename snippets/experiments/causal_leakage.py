@@ -90,6 +90,10 @@ def check(data: dict, mode: str) -> None:
         bn1 = next(r for r in data["rows"] if r["norm"] == "bn" and r["batch"] == 1)
         assert bn1["train_mode_loss"] < floor - 0.2, "with one sequence per batch BN learns to cheat"
         assert bn1["eval_mode_loss"] > floor + 0.2, "and the cheat fails once the leak is gone"
+        by_batch = {r["batch"]: r for r in data["rows"] if r["norm"] == "bn"}
+        assert bn1["train_mode_loss"] < by_batch[2]["train_mode_loss"] < floor, "batch 2: a smaller cheat"
+        assert by_batch[8]["train_mode_loss"] > floor - 0.02, "batch 8: the cheat is worth nothing"
+        assert by_batch[8]["leak_train_mode"] > 0.1, "though the future still moves the past"
 # --8<-- [end:check]
 
 
