@@ -8,6 +8,11 @@ formulas show with JavaScript disabled.
 
 TeX that KaTeX rejects fails the build with the page, the source line, the formula and
 KaTeX's own message.
+
+Two steps, so that Material's search plugin never parses KaTeX's markup (it is most of a
+page's HTML and was a third of the build): ``on_page_content`` renders each formula and
+leaves a slot holding the formula's visible text, which the search index takes;
+``on_post_page`` puts KaTeX's HTML into the slots of the finished page.
 """
 
 from __future__ import annotations
@@ -69,15 +74,20 @@ def render(tex: str, display: bool) -> str:
     result = _engine().call("renderTex", tex, display)
     if "error" in result:
         raise KatexError(result["error"])
-    return exclude_from_search(result["html"])
+    return result["html"]
 
 
-def exclude_from_search(markup: str) -> str:
-    """Index each formula once. KaTeX writes it twice (MathML for screen readers, spans for
-    the eye); keep the MathML out of Material's search index. (Marking the visual spans
-    instead does not work: Material's search parser compares elements by tag name only, so
-    the first nested </span> would end the exclusion.)"""
-    return markup.replace("<math ", "<math data-search-exclude ", 1)
+MATHML = re.compile(r"<math\b.*?</math>", re.S)
+TAG = re.compile(r"<[^>]+>")
+SLOT = re.compile(r'<(?P<tag>span|div) class="katex-slot" data-formula="(?P<index>\d+)">.*?</(?P=tag)>', re.S)
+
+
+@lru_cache(maxsize=4096)
+def visible_text(markup: str) -> str:
+    """What a formula shows, as text: the search index gets each formula once, as it reads
+    on the page. KaTeX writes it twice (MathML for screen readers, spans for the eye); the
+    MathML is left out."""
+    return html.escape(html.unescape(TAG.sub("", MATHML.sub("", markup))), quote=False)
 
 
 def katex_version() -> str:
@@ -95,28 +105,32 @@ def _source_line(page: Page, tex: str) -> int | None:
     return source.count("\n", 0, index) + 1 if index >= 0 else None
 
 
-def _formula_renderer(page: Page):
-    """A re.sub callback rendering a match with a `block` or an `inline` group."""
+def _formula_renderer(page: Page, rendered: list[str]):
+    """A re.sub callback rendering a match with a `block` or an `inline` group into a slot;
+    KaTeX's HTML is appended to ``rendered``, and the slot holds its index and visible text."""
 
     def replace(match: re.Match) -> str:
         display = match.group("block") is not None
         tex = html.unescape(match.group("block") if display else match.group("inline"))
         try:
-            return render(tex, display)
+            markup = render(tex, display)
         except KatexError as error:
             line = _source_line(page, tex)
             where = f"docs/{page.file.src_uri}" + (f":{line}" if line else "")
             raise PluginError(f"{where}: KaTeX cannot render the formula {tex.strip()!r}: {error}") from None
+        rendered.append(markup)
+        tag = "div" if display else "span"
+        return f'<{tag} class="katex-slot" data-formula="{len(rendered) - 1}">{visible_text(markup)}</{tag}>'
 
     return replace
 
 
-def render_markdown_math(content: str, page: Page) -> str:
-    return ARITHMATEX.sub(_formula_renderer(page), content)
+def render_markdown_math(content: str, page: Page, rendered: list[str]) -> str:
+    return ARITHMATEX.sub(_formula_renderer(page, rendered), content)
 
 
-def render_notebook_math(content: str, page: Page) -> str:
-    replace_math = _formula_renderer(page)
+def render_notebook_math(content: str, page: Page, rendered: list[str]) -> str:
+    replace_math = _formula_renderer(page, rendered)
 
     def replace_cell(match: re.Match) -> str:
         return match.group(1) + NOTEBOOK_MATH.sub(replace_math, match.group(2)) + match.group(3)
@@ -147,7 +161,23 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    content = render_markdown_math(content, page)
+    rendered: list[str] = []
+    content = render_markdown_math(content, page, rendered)
     if "jp-RenderedMarkdown" in content:
-        content = render_notebook_math(content, page)
+        content = render_notebook_math(content, page, rendered)
+    page.katex_rendered = rendered
     return content
+
+
+def fill_slots(output: str, rendered: list[str], where: str) -> str:
+    def fill(match: re.Match) -> str:
+        index = int(match.group("index"))
+        if index >= len(rendered):
+            raise PluginError(f"{where}: a formula slot ({index}) has no rendered formula")
+        return rendered[index]
+
+    return SLOT.sub(fill, output)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return fill_slots(output, getattr(page, "katex_rendered", []), f"docs/{page.file.src_uri}")
