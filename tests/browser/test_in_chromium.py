@@ -149,6 +149,42 @@ def test_search_finds_words_in_both_languages(site_url, context, start, query, e
         assert any((site_url + expected) in href or href.split("#")[0].endswith(expected) for href in hrefs), hrefs
 
 
+def index_requests(context) -> list[str]:
+    return [url for url in context.recorder.requests if url.endswith("/search/search_index.json")]
+
+
+def worker_requests(context) -> list[str]:
+    return [url for url in context.recorder.requests if "/workers/search." in url]
+
+
+@pytest.mark.parametrize("how", ["focus", "shortcut", "tap"])
+def test_search_starts_only_when_a_reader_goes_to_search(site_url, context, how):
+    """overrides/assets/javascripts/lazy-search.js holds the index and the worker back until then."""
+    page = context.new_page()
+    page.goto(site_url + "en/bn-vs-ln/", wait_until="networkidle")
+    page.wait_for_timeout(500)
+    assert index_requests(context) == [], "the search index was fetched before anyone searched"
+    assert worker_requests(context) == [], "the search worker started before anyone searched"
+    with page.expect_response(lambda response: response.url.endswith("/search/search_index.json")):
+        if how == "focus":
+            page.locator("input.md-search__input").focus()
+        elif how == "shortcut":  # Material opens search on "/", "s" or "f"
+            page.keyboard.press("s")
+        else:
+            page.set_viewport_size({"width": 375, "height": 800})
+            page.locator('label.md-header__button[for="__search"]').click()
+    page.locator("input.md-search__input").press_sequentially("running mean", delay=30)
+    page.locator(".md-search-result__item a").first.wait_for(timeout=15000)
+    assert len(index_requests(context)) == 1 and len(worker_requests(context)) == 1
+
+
+def test_a_page_opened_from_a_search_result_fetches_the_index_to_highlight(site_url, context):
+    page = context.new_page()
+    page.goto(site_url + "en/bn-vs-ln/?h=running+mean", wait_until="networkidle")
+    assert len(index_requests(context)) == 1
+    page.locator("mark[data-md-highlight]").first.wait_for(timeout=15000)
+
+
 @pytest.mark.parametrize("path", ["notebooks/statistics-axes/", "en/notebooks/statistics-axes/"])
 def test_notebook_download_link_is_a_small_visible_link(site_url, context, path):
     page = context.new_page()
