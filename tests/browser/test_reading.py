@@ -20,6 +20,8 @@ def page(browser):
     errors = []
     page = context.new_page()
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
     yield page
     context.close()
     assert not errors, errors
@@ -30,6 +32,8 @@ def test_a_figure_opens_larger_and_closes_with_escape(site_url, page, language):
     page.goto(site_url + LANGUAGE[language] + "layernorm-family/", wait_until="networkidle")
     figure = page.locator("article a.glightbox img").first
     small = figure.bounding_box()
+    # hooks/lightbox_figures.py: GLightbox loads when a reader goes to open a figure.
+    assert not [url for url in page.requested if "glightbox" in url], "GLightbox loaded with the page"
     figure.click()
     large = page.locator(".glightbox-container .gslide.current img")
     large.wait_for(state="visible")
@@ -39,6 +43,8 @@ def test_a_figure_opens_larger_and_closes_with_escape(site_url, page, language):
     assert large.get_attribute("alt") == figure.get_attribute("alt")
     page.keyboard.press("Escape")
     page.locator(".glightbox-container").wait_for(state="detached")
+    figure.click()  # again: now GLightbox's own handlers open it
+    large.wait_for(state="visible")
 
 
 @pytest.mark.parametrize(("language", "second"), [("zh", "从零实现"), ("en", "From scratch")])

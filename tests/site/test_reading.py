@@ -79,7 +79,10 @@ def figure_problems(path: str, language: str, soup: BeautifulSoup) -> list[str]:
     for image in images:
         if why := language_problems(image.get("alt", ""), language):
             problems.append(f"{path}: image {image.get('src', '')[:60]} alt text: {why}")
-    has_lightbox = soup.find("script", src=re.compile(r"glightbox\.min\.js$")) is not None
+    loader = soup.find("script", src=re.compile(r"lazy-lightbox\.js$"))
+    has_lightbox = loader is not None and loader.get("data-script", "").endswith("glightbox.min.js")
+    if soup.find("script", src=re.compile(r"glightbox\.min\.js$")):
+        problems.append(f"{path}: loads GLightbox with the page instead of on demand")
     if images and not has_lightbox:
         problems.append(f"{path}: has figures but no lightbox")
     if not images and has_lightbox:
@@ -175,7 +178,7 @@ PLANTED = """<html lang="en"><head>
 <meta property="og:description" content="something else">
 <meta property="og:locale" content="zh_CN">
 <link rel="canonical" href="https://example.org/a/">
-<script src="../assets/javascripts/glightbox.min.js"></script>
+<script src="../assets/javascripts/lazy-lightbox.js" data-script="../assets/javascripts/glightbox.min.js"></script>
 </head><body><article><p>Text.</p></article></body></html>"""
 
 
@@ -196,3 +199,17 @@ def test_planted_faults_are_named():
         "b/index.html: image y.png alt text: empty",
         "b/index.html: has figures but no lightbox",
     ]
+    soup = BeautifulSoup('<article><img src="x.svg" alt="五行"></article><script src="glightbox.min.js"></script>', "html.parser")
+    assert figure_problems("c/index.html", "zh", soup) == [
+        "c/index.html: loads GLightbox with the page instead of on demand",
+        "c/index.html: has figures but no lightbox",
+    ]
+
+
+def test_lightbox_hook_names_the_page_when_the_plugin_output_changes():
+    from mkdocs.exceptions import PluginError
+
+    from hooks.lightbox_figures import load_on_demand
+
+    with pytest.raises(PluginError, match=r"^docs/zh/a\.md: mkdocs-glightbox's script or set-up is not where"):
+        load_on_demand("<html><head></head><body><script>GLightbox()</script></body></html>", "docs/zh/a.md")
