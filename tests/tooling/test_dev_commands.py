@@ -76,3 +76,21 @@ def test_link_checker_finds_the_external_links_of_every_page():
     assert "https://arxiv.org/abs/1502.03167" in links
     assert any(where.startswith("docs/zh/") for where in links["https://arxiv.org/abs/1502.03167"])
     assert all(url.startswith(("http://", "https://")) for url in links)
+
+
+def test_bench_baseline_differs_from_the_site_in_math_and_search_start_up_only(tmp_path):
+    """benchmarks/bench.py compares our pages with Material's client-side KaTeX set-up and
+    Material's own search start-up; if our config or template moves, it must say so, not
+    quietly measure the wrong baseline."""
+    bench = load_module("benchmarks/bench.py", "bench")
+    project = bench.client_side_project(tmp_path / "client-side")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - hooks/katex_render.py\n" not in config and "  - hooks/katex_render.py\n" in (ROOT / "mkdocs.yml").read_text()
+    for asset in ("init.js", "katex.min.js", "auto-render.min.js", "katex.min.css"):
+        assert f"assets/katex-client/{asset}" in config
+        assert (project / "docs" / "assets" / "katex-client" / asset).is_file()
+    assert config.count("extra_javascript:") == 1 and config.count("extra_css:") == 1
+    ours = (ROOT / "overrides" / "main.html").read_text(encoding="utf-8")
+    theirs = (project / "overrides" / "main.html").read_text(encoding="utf-8")
+    assert "lazy-search.js" in ours and "lazy-search.js" not in theirs
+    assert len(theirs.splitlines()) == len(ours.splitlines()) - 1
