@@ -9,28 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_in_chromium import all_pages
+from tests.browser.tour import axe_problems, visit
 
 pytestmark = pytest.mark.slow
 
-BLOCKING = {"serious", "critical"}
 KEY_PAGES = ["", "bn-vs-ln/", "explorer/", "notebooks/statistics-axes/"]
-
-
-def axe_problems(page, where: str) -> list[str]:
-    """'where: rule (impact): targets' for each serious or critical violation on the page."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    # KaTeX draws each formula twice: MathML for assistive technology, and aria-hidden HTML
-    # spans, in the colour of the surrounding text, for the eye. Checking the thousands of spans
-    # costs seconds per page and can find nothing the text around them does not show.
-    results = Axe().run(page, context={"exclude": [[".katex-html"]]})
-    problems = []
-    for violation in results.response["violations"]:
-        if violation["impact"] in BLOCKING:
-            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-            problems.append(f"{where}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])}x): {targets}")
-    return problems
 
 
 @pytest.fixture(scope="module")
@@ -40,19 +23,9 @@ def light(browser):
     context.close()
 
 
-def test_every_page_has_no_serious_violation(built_site, site_url, light):
-    pages = all_pages(built_site)
-    assert any(p.startswith("en/") for p in pages) and "explorer/" in pages
-    problems = []
-    for path in pages:
-        visit(light, site_url + path)
-        problems += axe_problems(light, path or "/")
-    assert not problems, "\n".join(problems)
-
-
-def visit(page, url: str) -> None:
-    page.goto(url, wait_until="load")
-    page.evaluate("document.fonts.ready.then(() => true)")
+def test_every_page_has_no_serious_violation(tour):
+    assert any(p.startswith("en/") for p in tour.pages) and "explorer/" in tour.pages
+    assert not tour.axe, "\n".join(tour.axe)
 
 
 def test_key_pages_in_the_dark_palette_on_a_phone(browser, site_url):

@@ -9,29 +9,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.tour import Recorder, all_pages, visit
+
 pytestmark = pytest.mark.slow
 
 ARTICLES = ["bn-vs-ln/", "en/bn-vs-ln/", "notebooks/statistics-axes/", "en/notebooks/statistics-axes/"]
-
-
-class Recorder:
-    """Every request, failed request and console error of a browser context."""
-
-    def __init__(self, context):
-        self.requests: list[str] = []
-        self.problems: list[str] = []
-        context.on("request", lambda request: self.requests.append(request.url))
-        context.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url}"))
-        context.on("response", self._response)
-        context.on("page", self._attach)
-
-    def _response(self, response):
-        if response.status >= 400 and not response.url.endswith(("/missing-page/", "/en/missing-page/")):
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def _attach(self, page):
-        page.on("console", lambda message: message.type == "error" and self.problems.append(f"console: {message.text}"))
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
 
 
 @pytest.fixture
@@ -42,23 +24,11 @@ def context(browser):
     context.close()
 
 
-def all_pages(built_site) -> list[str]:
-    paths = []
-    for html in built_site.html_pages():
-        relative = html.relative_to(built_site.path).as_posix()
-        paths.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
-    return paths
-
-
-def test_no_request_leaves_localhost_and_no_console_errors(built_site, site_url, context):
-    pages = all_pages(built_site)
-    assert len(pages) >= 8
-    page = context.new_page()
-    for path in pages:
-        page.goto(site_url + path, wait_until="networkidle")
-    hosts = {urlsplit(url).hostname for url in context.recorder.requests if not url.startswith(("data:", "blob:"))}
-    assert hosts == {"127.0.0.1"}, sorted(u for u in context.recorder.requests if "127.0.0.1" not in u)[:10]
-    assert not context.recorder.problems, context.recorder.problems
+def test_no_request_leaves_localhost_and_no_console_errors(tour):
+    assert len(tour.pages) >= 8
+    hosts = {urlsplit(url).hostname for url in tour.requests if not url.startswith(("data:", "blob:"))}
+    assert hosts == {"127.0.0.1"}, sorted(u for u in tour.requests if "127.0.0.1" not in u)[:10]
+    assert not tour.problems, tour.problems
 
 
 MEASURE_FORMULAS = """() => [...document.querySelectorAll('.katex')]
@@ -86,7 +56,7 @@ def test_pages_fit_a_phone_screen(built_site, browser, site_url):
     try:
         page = context.new_page()
         for path in all_pages(built_site):
-            page.goto(site_url + path, wait_until="networkidle")
+            visit(page, site_url + path)
             assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
     finally:
         context.close()

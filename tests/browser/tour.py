@@ -1,0 +1,89 @@
+"""One walk through every built page in Chromium, shared by the tests that check every page.
+
+Loading some 80 pages takes a minute; the checks on each page take less. So the walk loads
+each page once, at desktop width in the light palette, and keeps what each check needs:
+every request and console error (tests/browser/test_in_chromium.py) and axe-core's serious
+and critical violations (tests/browser/test_accessibility.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class Recorder:
+    """Every request, failed request and console error of a browser context."""
+
+    def __init__(self, context):
+        self.requests: list[str] = []
+        self.problems: list[str] = []
+        context.on("request", lambda request: self.requests.append(request.url))
+        context.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url}"))
+        context.on("response", self._response)
+        context.on("page", self._attach)
+
+    def _response(self, response):
+        if response.status >= 400 and not response.url.endswith(("/missing-page/", "/en/missing-page/")):
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def _attach(self, page):
+        page.on("console", lambda message: message.type == "error" and self.problems.append(f"console: {message.text}"))
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+
+
+def all_pages(built_site) -> list[str]:
+    paths = []
+    for html in built_site.html_pages():
+        relative = html.relative_to(built_site.path).as_posix()
+        paths.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+    return paths
+
+
+BLOCKING = {"serious", "critical"}
+
+
+def axe_problems(page, where: str) -> list[str]:
+    """'where: rule (impact): targets' for each serious or critical violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    # KaTeX draws each formula twice: MathML for assistive technology, and aria-hidden HTML
+    # spans, in the colour of the surrounding text, for the eye. Checking the thousands of spans
+    # costs seconds per page and can find nothing the text around them does not show.
+    results = Axe().run(page, context={"exclude": [[".katex-html"]]})
+    problems = []
+    for violation in results.response["violations"]:
+        if violation["impact"] in BLOCKING:
+            targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
+            problems.append(f"{where}: {violation['id']} ({violation['impact']}, {len(violation['nodes'])}x): {targets}")
+    return problems
+
+
+def visit(page, url: str) -> None:
+    """Load a page and its fonts (layout is final then)."""
+    page.goto(url, wait_until="load")
+    page.evaluate("document.fonts.ready.then(() => true)")
+
+
+@dataclass
+class Tour:
+    pages: list[str]
+    requests: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # failed requests, HTTP errors, console errors
+    axe: list[str] = field(default_factory=list)
+
+
+def tour_every_page(browser, site_url: str, pages: list[str]) -> Tour:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", locale="zh-CN")
+    recorder = Recorder(context)
+    tour = Tour(pages)
+    try:
+        page = context.new_page()
+        for path in pages:
+            visit(page, site_url + path)
+            tour.axe += axe_problems(page, path or "/")
+            # Before leaving: let late requests finish, or leaving would abort them.
+            page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    tour.requests, tour.problems = recorder.requests, recorder.problems
+    return tour
