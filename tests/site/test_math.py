@@ -101,3 +101,18 @@ def test_search_index_holds_each_formula_once(built_site):
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "(B,T,C)" in text, "formulas should stay searchable as text"
     assert "(B,T,C)(B,T,C)" not in text and "\\frac" not in text, "MathML or TeX source leaked into search"
+
+
+def test_every_formula_slot_is_filled(built_site):
+    """hooks/katex_render.py leaves slots for the search plugin and fills them after it."""
+    leftovers = [str(p.relative_to(built_site.path)) for p in built_site.html_pages() if "katex-slot" in p.read_text(encoding="utf-8")]
+    assert not leftovers, leftovers
+
+
+def test_a_slot_without_its_formula_names_the_page():
+    from mkdocs.exceptions import PluginError
+
+    slots = '<p><span class="katex-slot" data-formula="0">a</span> <div class="katex-slot" data-formula="1">b</div></p>'
+    assert katex_render.fill_slots(slots, ["<A>", "<B>"], "docs/en/a.md") == "<p><A> <B></p>"
+    with pytest.raises(PluginError, match=r"^docs/en/a\.md: a formula slot \(1\) has no rendered formula"):
+        katex_render.fill_slots(slots, ["<A>"], "docs/en/a.md")
