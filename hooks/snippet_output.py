@@ -31,12 +31,28 @@ def cache_key(path: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def _run_into_cache(path: Path):
-    run = run_snippet(path, "cpu")
+def remember(path: Path, run) -> None:
+    """Cache what a successful CPU run of ``path`` printed (the tests also hand in their runs)."""
     if run.returncode == 0:
         CACHE.mkdir(parents=True, exist_ok=True)
         (CACHE / f"{cache_key(path)}.txt").write_text(run.stdout, encoding="utf-8")
+
+
+def _run_into_cache(path: Path):
+    run = run_snippet(path, "cpu")
+    remember(path, run)
     return run
+
+
+def uncached(docs_dir: Path) -> list[Path]:
+    """Snippets whose output some page shows and the cache does not hold yet."""
+    wanted = {
+        ROOT / include.path
+        for page in Path(docs_dir).rglob("*.md")
+        for include in includes_in(page)
+        if include.output and (ROOT / include.path).is_file()
+    }
+    return sorted(p for p in wanted if not (CACHE / f"{cache_key(p)}.txt").exists())
 
 
 def snippet_stdout(path: Path, where: str) -> str:
@@ -54,13 +70,7 @@ def on_pre_build(config) -> None:
     """Warm the cache in parallel; failures are reported, with their page line, by the pages."""
     from concurrent.futures import ThreadPoolExecutor
 
-    wanted = {
-        ROOT / include.path
-        for page in Path(config.docs_dir).rglob("*.md")
-        for include in includes_in(page)
-        if include.output and (ROOT / include.path).is_file()
-    }
-    missing = sorted(p for p in wanted if not (CACHE / f"{cache_key(p)}.txt").exists())
+    missing = uncached(Path(config.docs_dir))
     if missing:
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(_run_into_cache, missing))
