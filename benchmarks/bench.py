@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hooks.snippets_lib import all_snippets, run_snippet  # noqa: E402
-from tests.conftest import CHROMIUM_ARGS, build_site, copy_project, find_chromium  # noqa: E402
+from tests.conftest import CHROMIUM_ARGS, build_site, copy_project, fetch, find_chromium, free_port  # noqa: E402
 
 PAGES = ["bn-vs-ln/", "batchnorm/", "layernorm-family/", "notebooks/statistics-axes/"]
 TARGETS = {"article": 100_000, "notebook": 200_000}  # gzip bytes without fonts
@@ -271,15 +271,6 @@ def report_builds(work: Path, runs: int) -> tuple[Path, Path]:
 def serve_rebuild_times(work: Path, runs: int) -> list[float]:
     """Seconds from saving a snippet until `mkdocs serve` serves the page with its new output."""
     import os
-    import socket
-    import urllib.request
-
-    def fetch(url: str) -> str:
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            return ""
 
     def wait_until(predicate, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -289,9 +280,7 @@ def serve_rebuild_times(work: Path, runs: int) -> list[float]:
             time.sleep(0.05)
 
     project = copy_project(work / "serve")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,

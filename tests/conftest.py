@@ -11,9 +11,11 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -178,6 +180,22 @@ def languages() -> tuple[str, ...]:
 
 
 PROJECT_PARTS = ("mkdocs.yml", "docs", "snippets", "hooks", "overrides", "vendor")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    """The page at ``url`` as text, or "" while it cannot be had (a server still starting)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
 
 
 def copy_project(destination: Path, with_cache: bool = True) -> Path:
