@@ -11,14 +11,15 @@ KaTeX's own message.
 
 Two steps, so that Material's search plugin never parses KaTeX's markup (it is most of a
 page's HTML and was a third of the build): ``on_page_content`` renders each formula and
-leaves a slot holding the formula's visible text, which the search index takes;
-``on_post_page`` puts KaTeX's HTML into the slots of the finished page.
+leaves a slot (hooks/search_slots.py) holding the formula's visible text, which the search
+index takes; ``on_post_page`` puts KaTeX's HTML into the slots of the finished page.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from hooks.search_slots import fill_page, hold  # noqa: E402
 
 KATEX_DIR = Path(__file__).resolve().parent.parent / "vendor" / "katex"
 SITE_PREFIX = "assets/katex"  # where the CSS and fonts land in the built site
@@ -79,7 +83,6 @@ def render(tex: str, display: bool) -> str:
 
 MATHML = re.compile(r"<math\b.*?</math>", re.S)
 TAG = re.compile(r"<[^>]+>")
-SLOT = re.compile(r'<(?P<tag>span|div) class="katex-slot" data-formula="(?P<index>\d+)">.*?</(?P=tag)>', re.S)
 
 
 @lru_cache(maxsize=4096)
@@ -105,9 +108,9 @@ def _source_line(page: Page, tex: str) -> int | None:
     return source.count("\n", 0, index) + 1 if index >= 0 else None
 
 
-def _formula_renderer(page: Page, rendered: list[str]):
-    """A re.sub callback rendering a match with a `block` or an `inline` group into a slot;
-    KaTeX's HTML is appended to ``rendered``, and the slot holds its index and visible text."""
+def _formula_renderer(page: Page):
+    """A re.sub callback rendering a match with a `block` or an `inline` group into a slot
+    that holds the formula's visible text until on_post_page."""
 
     def replace(match: re.Match) -> str:
         display = match.group("block") is not None
@@ -118,19 +121,17 @@ def _formula_renderer(page: Page, rendered: list[str]):
             line = _source_line(page, tex)
             where = f"docs/{page.file.src_uri}" + (f":{line}" if line else "")
             raise PluginError(f"{where}: KaTeX cannot render the formula {tex.strip()!r}: {error}") from None
-        rendered.append(markup)
-        tag = "div" if display else "span"
-        return f'<{tag} class="katex-slot" data-formula="{len(rendered) - 1}">{visible_text(markup)}</{tag}>'
+        return hold(page, markup, visible_text(markup), block=display)
 
     return replace
 
 
-def render_markdown_math(content: str, page: Page, rendered: list[str]) -> str:
-    return ARITHMATEX.sub(_formula_renderer(page, rendered), content)
+def render_markdown_math(content: str, page: Page) -> str:
+    return ARITHMATEX.sub(_formula_renderer(page), content)
 
 
-def render_notebook_math(content: str, page: Page, rendered: list[str]) -> str:
-    replace_math = _formula_renderer(page, rendered)
+def render_notebook_math(content: str, page: Page) -> str:
+    replace_math = _formula_renderer(page)
 
     def replace_cell(match: re.Match) -> str:
         return match.group(1) + NOTEBOOK_MATH.sub(replace_math, match.group(2)) + match.group(3)
@@ -161,23 +162,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    rendered: list[str] = []
-    content = render_markdown_math(content, page, rendered)
+    content = render_markdown_math(content, page)
     if "jp-RenderedMarkdown" in content:
-        content = render_notebook_math(content, page, rendered)
-    page.katex_rendered = rendered
+        content = render_notebook_math(content, page)
     return content
 
 
-def fill_slots(output: str, rendered: list[str], where: str) -> str:
-    def fill(match: re.Match) -> str:
-        index = int(match.group("index"))
-        if index >= len(rendered):
-            raise PluginError(f"{where}: a formula slot ({index}) has no rendered formula")
-        return rendered[index]
-
-    return SLOT.sub(fill, output)
-
-
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return fill_slots(output, getattr(page, "katex_rendered", []), f"docs/{page.file.src_uri}")
+    return fill_page(output, page)

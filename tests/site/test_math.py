@@ -103,16 +103,30 @@ def test_search_index_holds_each_formula_once(built_site):
     assert "(B,T,C)(B,T,C)" not in text and "\\frac" not in text, "MathML or TeX source leaked into search"
 
 
-def test_every_formula_slot_is_filled(built_site):
-    """hooks/katex_render.py leaves slots for the search plugin and fills them after it."""
-    leftovers = [str(p.relative_to(built_site.path)) for p in built_site.html_pages() if "katex-slot" in p.read_text(encoding="utf-8")]
+def test_search_index_holds_code_as_text(built_site):
+    """hooks/code_for_search.py hands the search plugin code without Pygments' markup; the
+    code stays searchable, and no slot or highlighting markup reaches the index."""
+    import json
+
+    index = json.loads((built_site.path / "search" / "search_index.json").read_text(encoding="utf-8"))
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "from torch import nn" in text
+    assert "search-slot" not in text and "<span" not in text
+
+
+def test_every_slot_is_filled(built_site):
+    """hooks/katex_render.py and hooks/code_for_search.py leave slots for the search plugin
+    (hooks/search_slots.py) and fill them after it."""
+    leftovers = [str(p.relative_to(built_site.path)) for p in built_site.html_pages() if "search-slot" in p.read_text(encoding="utf-8")]
     assert not leftovers, leftovers
 
 
-def test_a_slot_without_its_formula_names_the_page():
+def test_a_slot_without_its_markup_names_the_page():
     from mkdocs.exceptions import PluginError
 
-    slots = '<p><span class="katex-slot" data-formula="0">a</span> <div class="katex-slot" data-formula="1">b</div></p>'
-    assert katex_render.fill_slots(slots, ["<A>", "<B>"], "docs/en/a.md") == "<p><A> <B></p>"
-    with pytest.raises(PluginError, match=r"^docs/en/a\.md: a formula slot \(1\) has no rendered formula"):
-        katex_render.fill_slots(slots, ["<A>"], "docs/en/a.md")
+    from hooks.search_slots import fill
+
+    slots = '<p><span class="search-slot" data-slot="0">a</span> <div class="search-slot" data-slot="1"><pre>b</pre></div></p>'
+    assert fill(slots, ["<A>", "<B>"], "docs/en/a.md") == "<p><A> <B></p>"
+    with pytest.raises(PluginError, match=r"^docs/en/a\.md: a search slot \(1\) has no markup to put back"):
+        fill(slots, ["<A>"], "docs/en/a.md")
