@@ -1,0 +1,153 @@
+"""Snippet runs forked from a Python that has already imported PyTorch.
+
+The suite runs every snippet twice on CPU, to show that its output is deterministic. The
+first run is what a reader does, ``python snippets/…`` (hooks/snippets_lib.run_snippet); it
+is the one the pages and the other tests use. Importing PyTorch is about two thirds of a
+short snippet's run (some 1.4 s of CPU), so the second run forks a process that has done
+that import once, instead of starting a new interpreter.
+
+The forked child still runs the snippet as a fresh script: its own ``__main__``, ``sys.argv``
+and ``sys.path[0]``, the repository root as working directory, the environment and hash
+seed of ``snippet_env("cpu")``, its own standard output and error, and a new seed for
+Python's ``random`` (which reseeds itself in a forked child, as a new process would).
+Comparing its output with the first run's still catches a snippet that leaves anything to
+chance: the two runs started differently.
+
+    with ForkServer() as server:
+        run = server.run(path, timeout=120)   # a hooks.snippets_lib.Run
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SYS_PATH = sys.path[1:]  # what a script's sys.path holds after its own folder
+sys.path.insert(0, str(ROOT))
+
+from hooks.snippets_lib import Run, _shown, snippet_env  # noqa: E402
+
+READY = "ready"
+
+
+class ForkServer:
+    """A child Python that imports torch once, then forks one process per snippet run."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(
+            [sys.executable, __file__],
+            cwd=ROOT,
+            env=snippet_env("cpu"),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        line = self.process.stdout.readline().strip()
+        if line != READY:
+            self.close()
+            raise RuntimeError(f"tests/forked_runs.py did not start: {line!r}")
+
+    def run(self, path: Path, timeout: float) -> Run:
+        self.process.stdin.write(json.dumps({"path": str(path), "timeout": timeout}) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"tests/forked_runs.py stopped while running {path}")
+        done = json.loads(answer)
+        return Run(done["returncode"], done["stdout"], done["stderr"])
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+# --- the server side: runs as `python tests/forked_runs.py` --------------------------------
+
+
+def _child(path: Path, out: int, err: int) -> None:
+    """In the forked process: become `python <path>` and never return."""
+    import runpy
+    import traceback
+
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    sys.stdout = open(1, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    sys.stdin = open(os.devnull, encoding="utf-8")
+    script = str(path.resolve())  # what __file__ and tracebacks show, as for `python <path>`
+    sys.argv = [_shown(path)]
+    sys.path[:] = [str(path.resolve().parent), *SYS_PATH]
+    code = 0
+    try:
+        runpy.run_path(script, run_name="__main__")
+    except SystemExit as stop:
+        if stop.code is None or isinstance(stop.code, int):
+            code = stop.code or 0
+        else:
+            print(stop.code, file=sys.stderr)
+            code = 1
+    except BaseException as error:  # noqa: BLE001 - report it as the interpreter would
+        tb = error.__traceback__
+        while tb is not None and tb.tb_frame.f_code.co_filename != script:  # runpy's frames
+            tb = tb.tb_next
+        traceback.print_exception(type(error), error, tb or error.__traceback__)
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
+
+
+def _run_one(path: Path, timeout: float) -> dict:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _child(path, out.fileno(), err.fileno())
+            finally:
+                os._exit(70)
+        deadline = time.monotonic() + timeout
+        status = None
+        while status is None:
+            finished, status_word = os.waitpid(pid, os.WNOHANG)
+            if finished:
+                status = os.waitstatus_to_exitcode(status_word)
+            elif time.monotonic() > deadline:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+                break
+            else:
+                time.sleep(0.01)
+        texts = []
+        for stream in (out, err):
+            stream.seek(0)
+            texts.append(stream.read().decode("utf-8", errors="replace"))
+    return {"returncode": status, "stdout": texts[0], "stderr": texts[1]}
+
+
+def serve() -> None:
+    import torch  # noqa: F401 - the import every run would otherwise pay for
+
+    os.chdir(ROOT)
+    print(READY, flush=True)
+    for line in sys.stdin:
+        request = json.loads(line)
+        print(json.dumps(_run_one(Path(request["path"]), float(request["timeout"]))), flush=True)
+
+
+if __name__ == "__main__":
+    serve()

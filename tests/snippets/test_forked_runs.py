@@ -1,0 +1,70 @@
+"""The second CPU run of each snippet is forked from a warm Python (tests/forked_runs.py).
+It must see what `python snippets/…` sees, report failures the same way, and still expose a
+snippet whose output depends on chance."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from hooks.snippets_lib import run_snippet
+from tests.forked_runs import ForkServer
+
+WHAT_A_SCRIPT_SEES = """
+import os, sys
+print(__name__, sys.argv, os.path.basename(__file__), os.path.isabs(__file__))
+print(sys.path[0] == os.path.dirname(os.path.abspath(__file__)), os.getcwd())
+print(os.environ["SNIPPET_DEVICE"], os.environ["PYTHONHASHSEED"], hash("normalization"))
+"""
+
+
+@pytest.fixture(scope="module")
+def server():
+    with ForkServer() as started:
+        yield started
+
+
+@pytest.fixture
+def planted(tmp_path):
+    def make(code: str):
+        path = tmp_path / "planted.py"
+        path.write_text(textwrap.dedent(code), encoding="utf-8")
+        return path
+
+    return make
+
+
+def test_a_forked_run_sees_what_a_script_sees(server, planted):
+    path = planted(WHAT_A_SCRIPT_SEES)
+    fresh, forked = run_snippet(path, "cpu"), server.run(path, 60)
+    assert fresh.returncode == forked.returncode == 0, fresh.stderr + forked.stderr
+    assert forked.stdout == fresh.stdout
+
+
+def test_a_raising_snippet_reports_file_line_and_error(server, planted):
+    path = planted("print('start')\nraise RuntimeError('planted failure')\n")
+    run = server.run(path, 60)
+    assert (run.returncode, run.stdout) == (1, "start\n")
+    assert f'{path.name}", line 2' in run.stderr and "RuntimeError: planted failure" in run.stderr
+    assert "runpy" not in run.stderr, "the traceback starts at the snippet, as Python's does"
+
+
+def test_sys_exit_keeps_its_status(server, planted):
+    assert server.run(planted("import sys\nsys.exit(3)\n"), 60).returncode == 3
+    stopped = server.run(planted("raise SystemExit('planted: no output')\n"), 60)
+    assert stopped.returncode == 1 and "planted: no output" in stopped.stderr
+
+
+def test_a_hanging_snippet_is_stopped_and_the_server_goes_on(server, planted):
+    run = server.run(planted("import time\nprint('waiting', flush=True)\ntime.sleep(60)\n"), 2)
+    assert run.returncode is None and run.stdout == "waiting\n"
+    assert server.run(planted("print('next')\n"), 60).stdout == "next\n"
+
+
+def test_a_snippet_left_to_chance_prints_differently(server, planted):
+    """Python's random module reseeds itself in a forked child, as in a new process, so the
+    determinism check (tests/snippets/test_outputs_match.py) still sees the difference."""
+    path = planted("import random\nprint(random.random())\n")
+    assert run_snippet(path, "cpu").stdout != server.run(path, 60).stdout
+    assert server.run(path, 60).stdout != server.run(path, 60).stdout
