@@ -8,10 +8,15 @@ Runs are cached in ``.cache/snippet-output/`` under a key made of the snippet's 
 the Python and PyTorch versions, so ``mkdocs serve`` re-runs only a snippet that changed.
 Before the pages are built, the snippets whose output is not cached yet run two at a time.
 A snippet that raises or hangs fails the build, naming the page line and the snippet.
+
+In ``mkdocs serve`` the runs are forked from a Python that has imported PyTorch once
+(hooks/forked_runs.py): a saved snippet shows its new output about 1.5 s sooner. The tests
+run every snippet both ways and require the same output.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import sys
 from importlib.metadata import version
@@ -20,14 +25,20 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from hooks.forked_runs import ForkPool  # noqa: E402
 from hooks.snippets_lib import ROOT, DEFAULT_TIMEOUT_S, describe_failure, includes_in, parse_include, run_snippet  # noqa: E402
 
 CACHE = ROOT / ".cache" / "snippet-output"
 
 
+@functools.cache
+def _versions() -> bytes:
+    return f"python {sys.version} torch {version('torch')}".encode()  # reading metadata is slow
+
+
 def cache_key(path: Path) -> str:
     digest = hashlib.sha256(path.read_bytes())
-    digest.update(f"python {sys.version} torch {version('torch')}".encode())
+    digest.update(_versions())
     return digest.hexdigest()[:32]
 
 
@@ -38,8 +49,23 @@ def remember(path: Path, run) -> None:
         (CACHE / f"{cache_key(path)}.txt").write_text(run.stdout, encoding="utf-8")
 
 
+_forked: ForkPool | None = None  # set in `mkdocs serve`
+
+
+def on_startup(command, dirty) -> None:
+    global _forked
+    if command == "serve":
+        _forked = ForkPool(2)
+        _forked.prestart()
+
+
+def on_shutdown() -> None:
+    if _forked:
+        _forked.close()
+
+
 def _run_into_cache(path: Path):
-    run = run_snippet(path, "cpu")
+    run = _forked.run(path, DEFAULT_TIMEOUT_S) if _forked else run_snippet(path, "cpu")
     remember(path, run)
     return run
 

@@ -217,35 +217,20 @@ def cpu_runs():
     """Two CPU runs of every snippet per test session, run two at a time (the machine has
     2 cores): path -> [run, run]. The first is `python snippets/…`, as a reader runs it, and
     serves every test that needs a snippet's CPU result; the second, forked from a Python
-    that has imported torch already (tests/forked_runs.py), shows whether the output is
-    deterministic."""
-    import queue
+    that has imported torch already (hooks/forked_runs.py), shows whether the output is
+    deterministic, and that `mkdocs serve`, which runs snippets that way, shows the same."""
     from concurrent.futures import ThreadPoolExecutor
 
+    from hooks.forked_runs import ForkPool
     from hooks.snippets_lib import DEFAULT_TIMEOUT_S, all_snippets, run_snippet
-    from tests.forked_runs import ForkServer
 
     workers = max(2, os.cpu_count() or 2)
-    servers: queue.Queue = queue.Queue()
-
-    def forked(path):
-        if not hasattr(os, "fork"):  # Windows: two ordinary runs
-            return run_snippet(path, "cpu")
-        server = servers.get()
-        try:
-            return server.run(path, DEFAULT_TIMEOUT_S)
-        finally:
-            servers.put(server)
-
     paths = all_snippets()
+    forked = ForkPool(workers)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        started = [pool.submit(ForkServer) for _ in range(workers if hasattr(os, "fork") else 0)]
         first = list(pool.map(lambda path: run_snippet(path, "cpu"), paths))
-        for server in started:
-            servers.put(server.result())
         try:
-            second = list(pool.map(forked, paths))
+            second = list(pool.map(lambda path: forked.run(path, DEFAULT_TIMEOUT_S), paths))
         finally:
-            while not servers.empty():
-                servers.get().close()
+            forked.close()
     return {path: [a, b] for path, a, b in zip(paths, first, second)}

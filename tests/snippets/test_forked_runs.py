@@ -1,4 +1,4 @@
-"""The second CPU run of each snippet is forked from a warm Python (tests/forked_runs.py).
+"""The second CPU run of each snippet is forked from a warm Python (hooks/forked_runs.py).
 It must see what `python snippets/…` sees, report failures the same way, and still expose a
 snippet whose output depends on chance."""
 
@@ -9,7 +9,7 @@ import textwrap
 import pytest
 
 from hooks.snippets_lib import run_snippet
-from tests.forked_runs import ForkServer
+from hooks.forked_runs import ForkPool, ForkServer
 
 WHAT_A_SCRIPT_SEES = """
 import os, sys
@@ -68,3 +68,18 @@ def test_a_snippet_left_to_chance_prints_differently(server, planted):
     path = planted("import random\nprint(random.random())\n")
     assert run_snippet(path, "cpu").stdout != server.run(path, 60).stdout
     assert server.run(path, 60).stdout != server.run(path, 60).stdout
+
+
+def test_a_pool_runs_from_several_threads_on_at_most_its_size(planted):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = planted("import os\nprint(os.getppid())\n")
+    pool = ForkPool(2)
+    pool.prestart()  # as `mkdocs serve` does
+    try:
+        with ThreadPoolExecutor(max_workers=4) as threads:
+            runs = list(threads.map(lambda _: pool.run(path, 60), range(8)))
+    finally:
+        pool.close()
+    assert all(run.returncode == 0 for run in runs)
+    assert len({run.stdout for run in runs}) <= 2 == pool.started, "one parent per server"

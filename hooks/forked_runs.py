@@ -15,15 +15,21 @@ chance: the two runs started differently.
 
     with ForkServer() as server:
         run = server.run(path, timeout=120)   # a hooks.snippets_lib.Run
+
+ForkPool runs on up to n servers at once, from several threads. `mkdocs serve` uses one too
+(hooks/snippet_output.py), so that a saved snippet shows its new output sooner; the tests
+check that every snippet prints the same forked as when run as a script.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -31,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SYS_PATH = sys.path[1:]  # what a script's sys.path holds after its own folder
 sys.path.insert(0, str(ROOT))
 
-from hooks.snippets_lib import Run, _shown, snippet_env  # noqa: E402
+from hooks.snippets_lib import Run, _shown, run_snippet, snippet_env  # noqa: E402
 
 READY = "ready"
 
@@ -51,14 +57,14 @@ class ForkServer:
         line = self.process.stdout.readline().strip()
         if line != READY:
             self.close()
-            raise RuntimeError(f"tests/forked_runs.py did not start: {line!r}")
+            raise RuntimeError(f"hooks/forked_runs.py did not start: {line!r}")
 
     def run(self, path: Path, timeout: float) -> Run:
         self.process.stdin.write(json.dumps({"path": str(path), "timeout": timeout}) + "\n")
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
         if not answer:
-            raise RuntimeError(f"tests/forked_runs.py stopped while running {path}")
+            raise RuntimeError(f"hooks/forked_runs.py stopped while running {path}")
         done = json.loads(answer)
         return Run(done["returncode"], done["stdout"], done["stderr"])
 
@@ -74,7 +80,42 @@ class ForkServer:
         self.close()
 
 
-# --- the server side: runs as `python tests/forked_runs.py` --------------------------------
+class ForkPool:
+    """Up to ``size`` fork servers, each started when first needed; ``run`` is thread-safe.
+    Where ``os.fork`` does not exist (Windows), runs are ordinary ``python snippets/…`` runs."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.idle: queue.Queue = queue.Queue()
+        self.started = 0
+        self.lock = threading.Lock()
+
+    def prestart(self) -> None:
+        """Start one server in the background, so that the first run need not wait for it."""
+        with self.lock:
+            if not hasattr(os, "fork") or self.started >= self.size:
+                return
+            self.started += 1
+        threading.Thread(target=lambda: self.idle.put(ForkServer()), daemon=True).start()
+
+    def run(self, path: Path, timeout: float) -> Run:
+        if not hasattr(os, "fork"):
+            return run_snippet(path, "cpu", timeout)
+        with self.lock:
+            start = self.idle.empty() and self.started < self.size
+            self.started += start
+        server = ForkServer() if start else self.idle.get()
+        try:
+            return server.run(path, timeout)
+        finally:
+            self.idle.put(server)
+
+    def close(self) -> None:
+        while not self.idle.empty():
+            self.idle.get().close()
+
+
+# --- the server side: runs as `python hooks/forked_runs.py` --------------------------------
 
 
 def _child(path: Path, out: int, err: int) -> None:
