@@ -16,7 +16,10 @@ executes and renders, in both languages, with a download link to the ``.ipynb``.
    ``_1``, ``_2``: re-id the headings with the site's own slugify and rebuild the TOC.
    (No upstream report found for this; mkdocs-jupyter's own PR #56 made the two agree
    for accented Latin only.)
-3. on_post_page: write ``<name>.ipynb`` next to the page and expose its URL to the template.
+3. on_post_page: write ``<name>.ipynb`` next to the page (cells numbered, not given nbformat's
+   random ids, so that the download is the same file from build to build; on_page_content
+   numbers the page's cells the same way) and, in on_page_context, expose its URL to the
+   template.
 4. on_page_context: a notebook's page description (its `<meta name="description">` and Open
    Graph tags) is `jupyter: description:` in its front matter; a top-level key would become a
    raw cell in the notebook. Its "last updated" date is that of its source, not of the
@@ -113,10 +116,20 @@ def reanchor_headings(content: str, page, config) -> str:
     return content
 
 
+CELL_ID = re.compile(r'(<div class="jp-Cell [^"]*" id=")cell-id=[^"]*(")')
+
+
+def number_cells(content: str) -> str:
+    """nbconvert's cell ids are nbformat's random ones; number them as in the download."""
+    numbers = iter(range(1, 1 << 30))
+    return CELL_ID.sub(lambda m: f"{m[1]}cell-{next(numbers)}{m[2]}", content)
+
+
 def on_page_content(content: str, page, config, files) -> str:
     if is_notebook(page.file.src_uri):
         content = EXTERNAL_SCRIPT.sub("", content)
         content = reanchor_headings(content, page, config)
+        content = number_cells(content)
     return content
 
 
@@ -125,6 +138,8 @@ def on_post_page(output: str, page, config) -> str:
         import jupytext
 
         notebook = jupytext.read(page.file.abs_src_path)
+        for number, cell in enumerate(notebook.cells, 1):
+            cell.id = f"cell-{number}"  # nbformat draws random ids: each build would differ
         target = Path(page.file.abs_dest_path).with_name(Path(page.file.src_uri).stem + ".ipynb")
         target.parent.mkdir(parents=True, exist_ok=True)
         jupytext.write(notebook, target)

@@ -54,6 +54,17 @@ def test_both_languages_run_the_same_code(built_site):
     assert code("") == code("en/")
 
 
+def test_the_download_is_the_same_file_from_build_to_build(built_site):
+    """Cell ids are numbered, not drawn at random by nbformat (which it validates)."""
+    path = built_site.path / NOTEBOOK / "statistics-axes.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    numbered = [f"cell-{n}" for n in range(1, len(notebook.cells) + 1)]
+    assert [cell.id for cell in notebook.cells] == numbered
+    page = BeautifulSoup((path.parent / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert [cell["id"] for cell in page.select("div.jp-Cell[id]")] == numbered, "the page numbers its cells alike"
+
+
 def test_no_raw_notebook_source_is_published(built_site):
     """The i18n bug shows as a notebook source copied raw where the page should be."""
     for prefix in ("", "en/"):
