@@ -4,12 +4,10 @@ snippet whose output depends on chance."""
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 
-from hooks.snippets_lib import run_snippet
 from hooks.forked_runs import ForkPool, ForkServer
+from hooks.snippets_lib import run_snippet
 
 WHAT_A_SCRIPT_SEES = """
 import os, sys
@@ -23,16 +21,6 @@ print(os.environ["SNIPPET_DEVICE"], os.environ["PYTHONHASHSEED"], hash("normaliz
 def server():
     with ForkServer() as started:
         yield started
-
-
-@pytest.fixture
-def planted(tmp_path):
-    def make(code: str):
-        path = tmp_path / "planted.py"
-        path.write_text(textwrap.dedent(code), encoding="utf-8")
-        return path
-
-    return make
 
 
 def test_a_forked_run_sees_what_a_script_sees(server, planted):

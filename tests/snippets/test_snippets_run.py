@@ -6,7 +6,6 @@ path and the pages that show it; one that hangs is stopped at the per-snippet ti
 from __future__ import annotations
 
 import functools
-import textwrap
 
 import pytest
 
@@ -54,16 +53,6 @@ def test_snippets_exist():
 
 
 # --- planted faults -------------------------------------------------------------------
-
-
-@pytest.fixture
-def planted(tmp_path):
-    def make(code: str):
-        path = tmp_path / "planted.py"
-        path.write_text(textwrap.dedent(code), encoding="utf-8")
-        return path
-
-    return make
 
 
 def test_raising_snippet_fails_with_its_path_and_traceback(planted):
