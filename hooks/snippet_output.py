@@ -4,8 +4,9 @@ One job: a line  ``--8<-- "snippets/page/name.py" output``  (inside a fence that
 writes, e.g. ```` ```text title="Output" ````) is replaced by the standard output of
 ``python snippets/page/name.py`` run on CPU. Nothing a page shows as output is typed.
 
-Runs are cached in ``.cache/snippet-output/`` under a key made of the snippet's text and
-the Python and PyTorch versions, so ``mkdocs serve`` re-runs only a snippet that changed.
+Runs are cached in ``.cache/snippet-output/`` under a key made of the snippet's text, the
+modules it imports from its folder and the data files there (``inputs_of``), and the Python
+and PyTorch versions, so ``mkdocs serve`` re-runs only a snippet whose inputs changed.
 Before the pages are built, the snippets whose output is not cached yet run two at a time.
 A snippet that raises or hangs fails the build, naming the page line and the snippet.
 
@@ -16,6 +17,7 @@ run every snippet both ways and require the same output.
 
 from __future__ import annotations
 
+import ast
 import functools
 import hashlib
 import sys
@@ -36,9 +38,42 @@ def _versions() -> bytes:
     return f"python {sys.version} torch {version('torch')}".encode()  # reading metadata is slow
 
 
+@functools.lru_cache(maxsize=1024)
+def _imported_names(source: bytes) -> tuple[str, ...]:
+    """Top-level names of the absolute imports in a module's text (parsing is the slow part)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return ()  # the run reports it
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name.split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.append(node.module.split(".")[0])
+    return tuple(names)
+
+
+def inputs_of(path: Path) -> list[Path]:
+    """What a snippet's output can depend on, besides Python and PyTorch: its own text, the
+    modules it imports from its own folder (its ``sys.path[0]``), and theirs, and every data
+    file under that folder (``snippets/experiments/`` keeps ``lab.py``, ``data/`` and ``results/``)."""
+    folder, found, todo = path.parent, [], [path]
+    while todo:
+        current = todo.pop()
+        if current not in found:
+            found.append(current)
+            modules = (folder / f"{name}.py" for name in _imported_names(current.read_bytes()))
+            todo += [module for module in modules if module.is_file()]
+    data = [p for p in folder.rglob("*") if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts]
+    return [found[0], *sorted(found[1:]), *sorted(data)]
+
+
 def cache_key(path: Path) -> str:
-    digest = hashlib.sha256(path.read_bytes())
-    digest.update(_versions())
+    digest = hashlib.sha256(_versions())
+    for source in inputs_of(path):
+        digest.update(f"\0{source.relative_to(path.parent).as_posix()}\0".encode())
+        digest.update(source.read_bytes())
     return digest.hexdigest()[:32]
 
 

@@ -90,3 +90,27 @@ def test_a_raising_snippet_fails_the_build_naming_the_page_line(tmp_path):
     message = str(failure.value)
     assert message.startswith(f"{page_file}:4: ")
     assert "exited with status 1" in message and "planted: no output" in message
+
+
+def test_a_cached_output_goes_stale_with_what_the_snippet_imports_or_reads(tmp_path):
+    """The cache key covers the snippet, the modules it imports from its folder (and theirs),
+    and the data files under the folder; not a neighbour it does not import."""
+    (tmp_path / "data").mkdir()
+    files = {
+        "shown.py": "from helper import value\nprint(value())\n",
+        "helper.py": "import deeper\ndef value():\n    return deeper.N\n",
+        "deeper.py": "N = 1\n",
+        "neighbour.py": "print('unrelated')\n",
+        "data/table.txt": "1 2 3\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    shown = tmp_path / "shown.py"
+    assert [p.name for p in snippet_output.inputs_of(shown)] == ["shown.py", "deeper.py", "helper.py", "table.txt"]
+
+    keys = [snippet_output.cache_key(shown)]
+    for name, text in [("neighbour.py", "print('edited')\n"), ("deeper.py", "N = 2\n"), ("data/table.txt", "4\n")]:
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        keys.append(snippet_output.cache_key(shown))
+    assert keys[1] == keys[0], "a neighbour the snippet does not import leaves its output valid"
+    assert len(set(keys[1:])) == 3, "an imported module or a data file changes the key"
