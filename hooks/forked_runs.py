@@ -108,7 +108,11 @@ class ForkPool:
         try:
             return server.run(path, timeout)
         finally:
-            self.idle.put(server)
+            if server.process.poll() is None:
+                self.idle.put(server)
+            else:  # it died (a snippet killed it): the next run starts another
+                with self.lock:
+                    self.started -= 1
 
     def close(self) -> None:
         while not self.idle.empty():

@@ -71,3 +71,14 @@ def test_a_pool_runs_from_several_threads_on_at_most_its_size(planted):
         pool.close()
     assert all(run.returncode == 0 for run in runs)
     assert len({run.stdout for run in runs}) <= 2 == pool.started, "one parent per server"
+
+
+def test_a_pool_replaces_a_server_that_died(planted):
+    killer = planted("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
+    pool = ForkPool(1)
+    try:
+        with pytest.raises(RuntimeError, match="stopped while running"):
+            pool.run(killer, 60)
+        assert pool.run(planted("print('after')\n"), 60).stdout == "after\n"
+    finally:
+        pool.close()
