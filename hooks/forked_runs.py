@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 from hooks.snippets_lib import Run, _shown, run_snippet, snippet_env  # noqa: E402
 
 READY = "ready"
+FORKS = sys.platform.startswith("linux")
 
 
 class ForkServer:
@@ -82,7 +83,9 @@ class ForkServer:
 
 class ForkPool:
     """Up to ``size`` fork servers, each started when first needed; ``run`` is thread-safe.
-    Where ``os.fork`` does not exist (Windows), runs are ordinary ``python snippets/…`` runs."""
+    Off Linux, runs are ordinary ``python snippets/…`` runs: Windows has no fork, and on macOS
+    forking a process that has loaded Apple's frameworks is unsafe (Python's multiprocessing
+    stopped forking there by default in 3.8, bpo-33725)."""
 
     def __init__(self, size: int):
         self.size = size
@@ -93,13 +96,13 @@ class ForkPool:
     def prestart(self) -> None:
         """Start one server in the background, so that the first run need not wait for it."""
         with self.lock:
-            if not hasattr(os, "fork") or self.started >= self.size:
+            if not FORKS or self.started >= self.size:
                 return
             self.started += 1
         threading.Thread(target=lambda: self.idle.put(ForkServer()), daemon=True).start()
 
     def run(self, path: Path, timeout: float) -> Run:
-        if not hasattr(os, "fork"):
+        if not FORKS:
             return run_snippet(path, "cpu", timeout)
         with self.lock:
             start = self.idle.empty() and self.started < self.size

@@ -82,3 +82,13 @@ def test_a_pool_replaces_a_server_that_died(planted):
         assert pool.run(planted("print('after')\n"), 60).stdout == "after\n"
     finally:
         pool.close()
+
+
+def test_off_linux_a_pool_runs_snippets_as_scripts(planted, monkeypatch):
+    import hooks.forked_runs as forked_runs
+
+    monkeypatch.setattr(forked_runs, "FORKS", False)
+    pool = ForkPool(2)
+    pool.prestart()
+    path = planted(WHAT_A_SCRIPT_SEES)
+    assert pool.run(path, 60).stdout == run_snippet(path, "cpu").stdout and pool.started == 0
