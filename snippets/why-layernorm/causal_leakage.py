@@ -54,6 +54,7 @@ print("change at positions 0..T-2 after editing the last token:")
 print(f"  BatchNorm, training mode: {leak_bn_train:.4f}")
 print(f"  BatchNorm, eval mode:     {leak_bn_eval:.4f}")
 print(f"  LayerNorm:                {leak_ln:.4f}")
-assert leak_bn_train > 0.01, "training-mode BN must carry the future token backwards"
+# not a rounding-level effect: the leak is of the order of the standardized activations themselves
+assert leak_bn_train > 0.5, "training-mode BN must carry the future token backwards"
 assert leak_bn_eval < 1e-5 and leak_ln < 1e-5, "eval-mode BN and LN are causal"
 # --8<-- [end:compare]
