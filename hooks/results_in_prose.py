@@ -77,7 +77,33 @@ def fill(text: str, page: str) -> str:
     return "\n".join(out)
 
 
+VERDICTS = re.compile(r"^\{\{\s*verdicts:\s*(?P<name>[\w@]+)\s*\}\}$")
+HEAD = {"en": ("Claim", "Verdict", "Evidence (mean [min, max] over seeds)"), "zh": ("论断", "结论", "依据（多个随机种子的均值 [最小, 最大]）")}
+WORD = {"en": {"supported": "✅ supported", "rejected": "❌ rejected"}, "zh": {"supported": "✅ 成立", "rejected": "❌ 不成立"}}
+
+
+def verdict_table(name: str, lang: str) -> str:
+    """A line `{{ verdicts: char_lm }}` becomes the table of that experiment's claims, each with
+    the verdict its full run recorded and the numbers behind it, in the page's language."""
+    claims = lookup(f"{name}.claims")
+    head = HEAD[lang]
+    rows = [f"| {head[0]} | {head[1]} | {head[2]} |", "| --- | --- | --- |"]
+    for c in claims:
+        rows.append(f"| {c[lang]} | {WORD[lang][c['verdict']]} | {c['evidence'].replace('|', '/')} |")
+    return "\n".join(rows)
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     if "{{" not in markdown:
         return markdown
-    return fill(markdown, f"docs/{page.file.src_uri}" if not page.file.src_uri.startswith("docs/") else page.file.src_uri)
+    src = f"docs/{page.file.src_uri}" if not page.file.src_uri.startswith("docs/") else page.file.src_uri
+    lang = "en" if "/en/" in f"/{src}" else "zh"
+    lines = markdown.split("\n")
+    for i, line in enumerate(lines):
+        match = VERDICTS.match(line.strip())
+        if match:
+            try:
+                lines[i] = verdict_table(match["name"], lang)
+            except KeyError as error:
+                raise PluginError(f"{src}:{i + 1}: verdicts of {match['name']!r}: {error.args[0]}") from None
+    return fill("\n".join(lines), src)

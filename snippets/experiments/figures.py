@@ -28,6 +28,15 @@ LANGUAGES = ("zh", "en")
 COLORS = {"bn": "#1f77b4", "bn_eval": "#17becf", "masked_bn": "#9467bd", "ln": "#d62728", "rms": "#ff7f0e",
           "dyt": "#2ca02c", "dyt_0.5": "#8c564b", "none": "#7f7f7f", "bn_folded": "#e377c2", "iid": "#7f7f7f"}
 
+FIGURES: dict = {}
+
+
+def figure(fn):
+    """Registers a figure: `name(lang)` draws results/<name>.cpu.json as <name>.<lang>.svg."""
+    FIGURES[fn.__name__] = fn
+    return fn
+
+
 # --8<-- [start:labels]
 TEXT = {
     "batch": {"zh": "批大小（序列数）", "en": "batch size (sequences)"},
@@ -104,6 +113,7 @@ def log2_axis(ax, values) -> None:
     ax.minorticks_off()
 
 
+@figure
 def batch_composition(lang: str):
     data = load_results("batch_composition")
     rows = data["rows"]
@@ -119,6 +129,7 @@ def batch_composition(lang: str):
     return fig
 
 
+@figure
 def padding(lang: str):
     rows = load_results("padding")["rows"]
     share = [r["padding_share"] for r in rows]
@@ -139,6 +150,7 @@ def padding(lang: str):
     return fig
 
 
+@figure
 def stat_noise(lang: str):
     rows = load_results("stat_noise")["rows"]
     n = [r["tokens"] for r in rows]
@@ -155,6 +167,7 @@ def stat_noise(lang: str):
     return fig
 
 
+@figure
 def train_eval_gap(lang: str):
     data = load_results("train_eval_gap")
     rows = data["rows"]
@@ -173,6 +186,7 @@ def train_eval_gap(lang: str):
     return fig
 
 
+@figure
 def causal_leakage(lang: str):
     data = load_results("causal_leakage")
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
@@ -188,6 +202,7 @@ def causal_leakage(lang: str):
     return fig
 
 
+@figure
 def tiny_transformer(lang: str):
     data = load_results("tiny_transformer")
     runs = [r for r in data["runs"] if r.get("seed", 1) == 1]
@@ -224,6 +239,7 @@ def tiny_transformer(lang: str):
     return fig
 
 
+@figure
 def inference_cost(lang: str):
     data = load_results("inference_cost")
     rows = data["rows"]
@@ -249,9 +265,6 @@ def inference_cost(lang: str):
     axes[0].legend(loc="upper left", fontsize=8)
     fig.tight_layout()
     return fig
-
-
-FIGURES = {f.__name__: f for f in (batch_composition, padding, stat_noise, train_eval_gap, causal_leakage, tiny_transformer, inference_cost)}
 
 
 def svg(figure_fn, lang: str) -> str:

@@ -12,14 +12,19 @@ from __future__ import annotations
 
 # --8<-- [start:imports]
 import argparse
+import concurrent.futures
+import hashlib
 import json
 import math
+import multiprocessing
 import os
 import platform
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -97,6 +102,61 @@ class MaskedBatchNorm(TokenNorm):
         else:
             mean, var = self.running_mean, self.running_var
         return self.weight * (x - mean) * torch.rsqrt(var + self.eps) + self.bias
+
+
+class GhostBatchNorm(TokenNorm):
+    """BatchNorm with statistics per group of `group` sequences inside one forward pass
+    (ghost batch normalization, Hoffer et al. 2017). Outputs, gradients and running statistics
+    equal those of separate forward passes over micro-batches of `group` sequences, run one
+    after the other, so a sweep over BatchNorm's batch costs one forward pass per step.
+    `masked=True` counts real tokens only. `momentum=None` makes the running statistics a
+    plain average over every group seen (what PreciseBN uses)."""
+
+    uses_batch = True
+
+    def __init__(self, c: int, group: int | None = None, masked: bool = False, eps: float = 1e-5, momentum: float | None = 0.1):
+        super().__init__()
+        self.group, self.masked, self.eps, self.momentum = group, masked, eps, momentum
+        self.weight = nn.Parameter(torch.ones(c))
+        self.bias = nn.Parameter(torch.zeros(c))
+        self.register_buffer("running_mean", torch.zeros(c))
+        self.register_buffer("running_var", torch.ones(c))
+        self.register_buffer("groups_seen", torch.zeros((), dtype=torch.long))
+        self.trace: list | None = None  # a list: each training pass appends its statistics
+
+    def forward(self, x, mask):
+        if not self.training:
+            return self.weight * (x - self.running_mean) * torch.rsqrt(self.running_var + self.eps) + self.bias
+        b, t, c = x.shape
+        g = self.group or b
+        if b % g:
+            raise ValueError(f"a batch of {b} sequences does not split into groups of {g}")
+        xs = x.reshape(b // g, g * t, c)
+        keep = (mask if self.masked else torch.ones_like(mask)).reshape(b // g, g * t, 1).to(x.dtype)
+        m = keep.sum(1)  # (groups, 1): values behind each statistic
+        mean = (xs * keep).sum(1) / m
+        var = ((xs - mean[:, None]) ** 2 * keep).sum(1) / m
+        with torch.no_grad():
+            self._update_running(mean, var * m / (m - 1).clamp(min=1))
+        y = (xs - mean[:, None]) * torch.rsqrt(var[:, None] + self.eps)
+        if self.trace is not None and y.requires_grad:  # for measuring the backward statistics
+            y.retain_grad()
+            self.trace.append({"mean": mean.detach(), "var": var.detach(), "normalized": y})
+        return self.weight * y.reshape(b, t, c) + self.bias
+
+    def _update_running(self, means, variances):
+        n = means.shape[0]
+        if self.momentum is None:  # cumulative average: every group weighs the same
+            seen = self.groups_seen.item()
+            total = seen + n
+            self.running_mean.mul_(seen / total).add_(means.sum(0) / total)
+            self.running_var.mul_(seen / total).add_(variances.sum(0) / total)
+        else:  # the same as n updates in a row: older groups decay more
+            a = self.momentum
+            w = a * (1 - a) ** torch.arange(n - 1, -1, -1, device=means.device, dtype=means.dtype)
+            self.running_mean.mul_((1 - a) ** n).add_((w[:, None] * means).sum(0))
+            self.running_var.mul_((1 - a) ** n).add_((w[:, None] * variances).sum(0))
+        self.groups_seen += n
 
 
 class DyT(TokenNorm):
@@ -259,6 +319,145 @@ def train_counting(norm: str, micro: int, steps: int, device, seed: int = 1, log
 # --8<-- [end:train]
 
 
+# --8<-- [start:protocol]
+def warmup_cosine(optimizer, warmup: int, total: int, floor: float = 0.1):
+    """Linear warm-up, then a cosine decay to `floor` times the peak rate at step `total`
+    (nanoGPT's schedule: peak 1e-3, floor 1e-4)."""
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / max(1, total - warmup))
+        return floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * progress))
+
+    return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+
+
+@torch.no_grad()
+def precise_bn(model: nn.Module, batches) -> None:
+    """PreciseBN (Wu and Johnson, 2021): after training, replace every BatchNorm's running
+    statistics by a plain average over `batches` (the weights stay frozen), instead of the
+    exponential average that training left behind. `batches` yields the arguments of one
+    forward pass in training mode, split as in training."""
+    layers = [m for m in model.modules() if isinstance(m, (GhostBatchNorm, nn.modules.batchnorm._BatchNorm))]
+    saved = [m.momentum for m in layers]
+    for m in layers:
+        m.momentum = None  # PyTorch and GhostBatchNorm: a cumulative average
+        m.reset_running_stats() if isinstance(m, nn.modules.batchnorm._BatchNorm) else m.groups_seen.zero_()
+    model.train()
+    for args in batches:
+        model(*args)
+    for m, momentum in zip(layers, saved):
+        m.momentum = momentum
+    model.eval()
+
+
+def spread(values) -> dict:
+    """Mean, min and max over seeds: what every table and error bar shows."""
+    values = [float(v) for v in values]
+    return {"mean": sum(values) / len(values), "min": min(values), "max": max(values), "n": len(values)}
+
+
+def separated(a: dict, b: dict) -> bool:
+    """A difference counts only when the two seed ranges do not overlap."""
+    return a["max"] < b["min"] or b["max"] < a["min"]
+
+
+def fmt(s: dict, digits: int = 3) -> str:
+    return f"{s['mean']:.{digits}f} [{s['min']:.{digits}f}, {s['max']:.{digits}f}]"
+# --8<-- [end:protocol]
+
+
+# --8<-- [start:claims]
+@dataclass(frozen=True)
+class Claim:
+    """A sentence an experiment page makes, and the test the full run's data must pass for
+    the page to make it. `test(data)` returns (holds, evidence); evidence is the numbers."""
+
+    name: str
+    en: str
+    zh: str
+    test: Callable[[dict], tuple[bool, str]]
+
+
+def verdicts(claims, data: dict) -> list[dict]:
+    out = []
+    for claim in claims:
+        try:
+            holds, evidence = claim.test(data)
+        except (KeyError, IndexError, ValueError, ZeroDivisionError) as error:
+            holds, evidence = False, f"the data lacks what the test reads: {error!r}"
+        out.append({"name": claim.name, "verdict": "supported" if holds else "rejected", "evidence": evidence, "en": claim.en, "zh": claim.zh})
+    return out
+# --8<-- [end:claims]
+
+
+# --8<-- [start:grid]
+RESULTS_ONLY = "# Below this line: reporting and claims, which do not change a run's results."
+BOOKKEEPING = {"main", "run_grid", "pick", "spread", "separated", "fmt", "Claim", "verdicts", "write_results", "load_results"}
+
+
+def _code_hash(module) -> str:
+    """What a run's result depends on: the experiment's file above its RESULTS_ONLY line, and
+    the source of every class and function it takes from lab.py or powernorm.py (bookkeeping
+    excepted). Editing any of them re-runs the configurations; editing a claim does not.
+    A configuration that names PowerNorm also depends on powernorm.py (see run_grid)."""
+    import inspect
+
+    digest = hashlib.sha256(Path(module.__file__).read_text(encoding="utf-8").split(RESULTS_ONLY)[0].encode())
+    for name in sorted(vars(module)):
+        obj = vars(module)[name]
+        if getattr(obj, "__module__", None) in {"lab", "powernorm"} and name not in BOOKKEEPING and (inspect.isclass(obj) or inspect.isfunction(obj)):
+            digest.update(inspect.getsource(obj).encode())
+    return digest.hexdigest()[:16]
+
+
+def _start_worker(path_entry: str) -> None:
+    sys.path.insert(0, path_entry)
+    torch.set_num_threads(1)
+
+
+def run_grid(experiment: str, fn: Callable[[dict, str], dict], configs: list[dict], device, mode: str) -> list[dict]:
+    """Run `fn(config, device_type)` for every configuration; return config + result for each.
+
+    Full runs are resumable: each configuration's result is kept in
+    .cache/experiments/<experiment>/ under a hash of the configuration, the device and the code,
+    so a re-run computes only what changed. They run in EXPERIMENT_WORKERS processes (default:
+    the number of CPU cores, 1 on CUDA), one thread each. Smoke runs run here, in order."""
+    if mode != "full":
+        return [{**c, **fn(c, device.type)} for c in configs]
+    cache = HERE.parent.parent / ".cache" / "experiments" / experiment
+    cache.mkdir(parents=True, exist_ok=True)
+    code = _code_hash(sys.modules[fn.__module__])
+    powernorm = (HERE / "powernorm.py").read_text(encoding="utf-8") if (HERE / "powernorm.py").exists() else ""
+
+    def key(c: dict) -> str:
+        uses = powernorm if "powernorm" in json.dumps(c) else ""
+        return hashlib.sha256(json.dumps([c, device.type, code, uses], sort_keys=True).encode()).hexdigest()[:20]
+
+    keys = [key(c) for c in configs]
+    todo = [(c, k) for c, k in zip(configs, keys) if not (cache / f"{k}.json").exists()]
+    workers = int(os.environ.get("EXPERIMENT_WORKERS", 1 if device.type == "cuda" else os.cpu_count() or 1))
+    print(f"{experiment}: {len(configs) - len(todo)} of {len(configs)} configurations cached, {len(todo)} to run on {workers} worker(s)", flush=True)
+    started = time.perf_counter()
+    context = multiprocessing.get_context("spawn")  # no fork after torch has started threads
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(str(HERE),)) as pool:
+        futures = {pool.submit(fn, c, device.type): (c, k) for c, k in todo}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            c, k = futures[future]
+            (cache / f"{k}.json").write_text(json.dumps(future.result()), encoding="utf-8")
+            print(f"  [{done}/{len(todo)}, {time.perf_counter() - started:.0f} s] {json.dumps(c)}", flush=True)
+    return [{**c, **json.loads((cache / f"{k}.json").read_text(encoding="utf-8"))} for c, k in zip(configs, keys)]
+
+
+def pick(rows: list[dict], **where) -> list[dict]:
+    found = [r for r in rows if all(r.get(k) == v for k, v in where.items())]
+    if not found:
+        raise KeyError(f"no run with {where}")
+    return found
+# --8<-- [end:grid]
+
+
 # --8<-- [start:record]
 def device_from(args) -> torch.device:
     name = args.device or os.environ.get("SNIPPET_DEVICE", "cpu")
@@ -312,12 +511,14 @@ def load_results(name: str, device: str = "cpu") -> dict:
     return json.loads((RESULTS / f"{name}.{device}.json").read_text(encoding="utf-8"))
 
 
-def main(name: str, run, check, report, cpu_threads: int | None = 1) -> None:
+def main(name: str, run, check, report, claims=(), cpu_threads: int | None = 1) -> None:
     """The command line every experiment shares: smoke by default, --full for the published run.
 
-    On CPU the experiments use one thread (cpu_threads=None keeps PyTorch's default): their
-    tensors are tiny, so more threads only add overhead, and on a busy machine threads that
-    wait for each other made a run five times slower."""
+    A smoke run asserts the mechanism (`check`). A full run always writes its results first,
+    then the verdict on each of its declared `claims`: a claim the data rejects is recorded as
+    rejected, not hidden by a failed run. On CPU the experiments use one thread per process
+    (cpu_threads=None keeps PyTorch's default): their tensors are tiny, so more threads only
+    add overhead."""
     parser = argparse.ArgumentParser(description=(sys.modules["__main__"].__doc__ or "").split("\n")[0])
     parser.add_argument("--full", action="store_true", help="the published run; writes results/<name>.<device>.json")
     parser.add_argument("--device", choices=["cpu", "cuda"], help="default: $SNIPPET_DEVICE or cpu")
@@ -329,10 +530,15 @@ def main(name: str, run, check, report, cpu_threads: int | None = 1) -> None:
     started = time.perf_counter()
     data = run(mode, device)
     seconds = time.perf_counter() - started
-    check(data, mode)  # the mechanism is there (smoke) or the published claims hold (full)
+    if mode == "smoke":
+        check(data, mode)  # the mechanism is there
     print(report(data))
     if args.full:
-        print(f"wrote {write_results(name, device, data['seed'], seconds, data).relative_to(HERE.parent.parent)} ({seconds:.0f} s)")
+        data["claims"] = verdicts(claims, data)
+        path = write_results(name, device, data["seed"], seconds, data)
+        for v in data["claims"]:
+            print(f"claim {v['name']}: {v['verdict'].upper()} ({v['evidence']})")
+        print(f"wrote {path.relative_to(HERE.parent.parent)} ({seconds:.0f} s)")
 # --8<-- [end:record]
 
 
@@ -343,9 +549,13 @@ def rerun(name: str, mode: str, device) -> dict:
 
     experiment = importlib.import_module(name)
     data = experiment.run(mode, device)
-    experiment.check(data, mode)
     print(f"{name}, {mode} run on {device.type}:")
     print(experiment.report(data))
+    if mode == "smoke":
+        experiment.check(data, mode)
+    else:
+        for v in verdicts(getattr(experiment, "CLAIMS", ()), data):
+            print(f"claim {v['name']}: {v['verdict']} ({v['evidence']})")
     return data
 
 
@@ -372,14 +582,35 @@ def median_and_quartiles(values: list[float]) -> tuple[float, float, float]:
 
 if __name__ == "__main__":
     # Run on its own, the module checks its layers: masked BN equals BatchNorm when nothing is
-    # padded, and every normalization keeps the (B, T, C) shape.
+    # padded, every normalization keeps the (B, T, C) shape, and ghost BN over groups of 2
+    # equals two separate forward passes: outputs, gradients and running statistics.
     torch.manual_seed(0)
-    x = torch.randn(3, 5, 8)
-    full = torch.ones(3, 5, dtype=torch.bool)
+    x = torch.randn(4, 5, 8)
+    full = torch.ones(4, 5, dtype=torch.bool)
     bn, masked = BatchNorm(8), MaskedBatchNorm(8)
     same = torch.allclose(bn(x, full), masked(x, full), atol=1e-5)
     same_running = torch.allclose(bn.norm.running_var, masked.running_var, atol=1e-5)
     shapes = {name: tuple(cls(8)(x, full).shape) for name, cls in NORMS.items()}
-    assert same and same_running and set(shapes.values()) == {(3, 5, 8)}
+    assert same and same_running and set(shapes.values()) == {(4, 5, 8)}
     print(f"masked BN equals BatchNorm without padding: {same}; running variance too: {same_running}")
     print("normalizations:", ", ".join(NORMS))
+
+    mask = torch.arange(5) < torch.tensor([5, 3, 4, 2])[:, None]
+    weight = torch.randn(4, 5, 8)  # a loss that weighs every output differently
+    for is_masked, separate in [(False, BatchNorm(8)), (True, MaskedBatchNorm(8))]:
+        ghost = GhostBatchNorm(8, group=2, masked=is_masked)
+        xa, xb = x.clone().requires_grad_(), x.clone().requires_grad_()
+        out_ghost = ghost(xa, mask)
+        out_separate = torch.cat([separate(xb[i : i + 2], mask[i : i + 2]) for i in (0, 2)])
+        (out_ghost * weight).sum().backward()
+        (out_separate * weight).sum().backward()
+        stats = separate.norm if isinstance(separate, BatchNorm) else separate
+        checks = {
+            "outputs": torch.allclose(out_ghost, out_separate, atol=1e-5),
+            "gradients": torch.allclose(xa.grad, xb.grad, atol=1e-5),
+            "running mean": torch.allclose(ghost.running_mean, stats.running_mean, atol=1e-6),
+            "running variance": torch.allclose(ghost.running_var, stats.running_var, atol=1e-6),
+        }
+        assert all(checks.values()), checks
+        kind = "masked BatchNorm" if is_masked else "BatchNorm"
+        print(f"ghost BN in groups of 2 = two separate {kind} passes: {', '.join(checks)} equal")

@@ -1,0 +1,331 @@
+"""Experiment 8: a character-level language model on Tiny Shakespeare, seven normalizations.
+
+Real text, a causal model and a published baseline. The trainer is first anchored on
+nanoGPT's CPU configuration with LayerNorm (validation loss about 1.88 on this file); then
+LayerNorm, RMSNorm, BatchNorm, BatchNorm with a second BN inside the feed-forward network
+(Yao et al. 2021), PowerNorm (Shen et al. 2020), DyT and no normalization are each trained
+at the best of four learning rates, with three seeds. BatchNorm's statistics come from the
+whole batch of 12 sequences or from groups of 2 (ghost batches). For the BN family the
+validation loss is measured three ways: eval mode (running statistics), eval mode after
+PreciseBN, and training mode (batch statistics, which see the future in a causal model).
+"""
+
+# --8<-- [start:experiment]
+import functools
+import hashlib
+import math
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from lab import DyT, GhostBatchNorm, TokenNorm, main, pick, precise_bn, run_grid, separated, spread, warmup_cosine
+
+DATA = Path(__file__).parent / "data" / "tinyshakespeare.txt"
+SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
+# nanoGPT's CPU configuration for this file (config/train_shakespeare_char.py with the README's overrides).
+NANOGPT = {"layers": 4, "heads": 4, "width": 128, "context": 64, "batch": 12, "iters": 2000, "lr": 1e-3, "warmup": 100}
+PUBLISHED_VAL_LOSS = 1.88
+NORMS = ["ln", "rms", "bn", "bn_ffn", "powernorm", "dyt", "none"]
+BATCH_BOUND = ["bn", "bn_ffn", "powernorm"]
+RATES = [5e-4, 1e-3, 2e-3, 4e-3]
+SEEDS = [1, 2, 3]
+DEPTHS = {"full": [2, 6], "smoke": [2]}
+DEPTH_NORMS = {"full": ["ln", "bn", "none"], "smoke": ["bn"]}
+
+
+@functools.lru_cache(maxsize=1)
+def load_text() -> tuple[torch.Tensor, torch.Tensor, int]:
+    raw = DATA.read_bytes()
+    if hashlib.sha256(raw).hexdigest() != SHA256:
+        raise SystemExit(f"{DATA}: sha256 differs from {SHA256}; see data/README.md for the file to use")
+    text = raw.decode("utf-8")
+    chars = sorted(set(text))
+    index = {ch: i for i, ch in enumerate(chars)}
+    ids = torch.tensor([index[ch] for ch in text])
+    cut = int(0.9 * len(ids))  # nanoGPT: the first 90% for training, the rest for validation
+    return ids[:cut], ids[cut:], len(chars)
+
+
+def make_norm(kind: str, width: int, group: int | None, heads: int = 4, warmup: int = 100) -> TokenNorm:
+    if kind == "ln":
+        return Wrap(nn.LayerNorm(width, bias=False))  # nanoGPT: LayerNorm without bias
+    if kind == "rms":
+        return Wrap(nn.RMSNorm(width, eps=1e-5))
+    if kind in ("bn", "bn_ffn"):
+        return GhostBatchNorm(width, group=group)
+    if kind == "powernorm":
+        from powernorm import PowerNorm
+
+        # as the authors' Transformer runs it: GroupScaling with one group per attention head,
+        # batch statistics in the forward pass during the learning-rate warm-up
+        return PowerNorm(width, group_num=heads, warmup_iters=warmup)
+    if kind == "dyt":
+        return DyT(width, alpha0=0.5)  # the DyT paper's default
+    if kind == "none":
+        return Wrap(nn.Identity())
+    raise ValueError(kind)
+
+
+class Wrap(TokenNorm):
+    def __init__(self, layer: nn.Module):
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x, mask):
+        return self.layer(x)
+
+
+class Block(nn.Module):
+    """nanoGPT's block: Pre-LN, causal self-attention and a GELU MLP, no biases."""
+
+    def __init__(self, width: int, heads: int, norm: str, group: int | None, warmup: int):
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.norm2 = make_norm(norm, width, group, heads, warmup), make_norm(norm, width, group, heads, warmup)
+        self.qkv, self.proj = nn.Linear(width, 3 * width, bias=False), nn.Linear(width, width, bias=False)
+        self.up, self.down = nn.Linear(width, 4 * width, bias=False), nn.Linear(4 * width, width, bias=False)
+        # Yao et al. 2021: a BatchNorm inside the feed-forward network as well
+        self.ffn_norm = GhostBatchNorm(4 * width, group=group) if norm == "bn_ffn" else None
+
+    def forward(self, x, mask):
+        b, t, c = x.shape
+        q, k, v = self.qkv(self.norm1(x, mask)).view(b, t, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=True)
+        x = x + self.proj(y.transpose(1, 2).reshape(b, t, c))
+        h = self.up(self.norm2(x, mask))
+        if self.ffn_norm is not None:
+            h = self.ffn_norm(h, mask)
+        return x + self.down(F.gelu(h))
+
+
+class CharGPT(nn.Module):
+    def __init__(self, vocab: int, cfg: dict):
+        super().__init__()
+        w, group = cfg["width"], cfg.get("group")
+        self.embed, self.pos = nn.Embedding(vocab, w), nn.Embedding(cfg["context"], w)
+        self.blocks = nn.ModuleList(Block(w, cfg["heads"], cfg["norm"], group, cfg["warmup"]) for _ in range(cfg["layers"]))
+        self.final = make_norm(cfg["norm"], w, group, cfg["heads"], cfg["warmup"])
+        self.head = nn.Linear(w, vocab, bias=False)
+        self.head.weight = self.embed.weight  # tied, as in nanoGPT
+        for name, p in self.named_parameters():  # nanoGPT's initialization
+            if p.dim() == 2:
+                std = 0.02 / math.sqrt(2 * cfg["layers"]) if name.endswith(("proj.weight", "down.weight")) else 0.02
+                nn.init.normal_(p, 0.0, std)
+
+    def forward(self, ids):
+        mask = torch.ones_like(ids, dtype=torch.bool)
+        x = self.embed(ids) + self.pos(torch.arange(ids.shape[1], device=ids.device))
+        for block in self.blocks:
+            x = block(x, mask)
+        return self.head(self.final(x, mask))
+
+
+def batches(ids: torch.Tensor, n: int, batch: int, context: int, g: torch.Generator):
+    for _ in range(n):
+        start = torch.randint(len(ids) - context - 1, (batch,), generator=g)
+        offsets = start[:, None] + torch.arange(context + 1)
+        chunk = ids[offsets]
+        yield chunk[:, :-1], chunk[:, 1:]
+
+
+@torch.no_grad()
+def val_loss(model, val_set, train_mode: bool) -> float:
+    """Mean loss over a fixed set of validation batches; training mode uses batch statistics
+    (and restores the running statistics afterwards)."""
+    saved = {k: v.clone() for k, v in model.state_dict().items()}
+    model.train(train_mode)
+    losses = [F.cross_entropy(model(x).flatten(0, 1), y.flatten()).item() for x, y in val_set]
+    model.load_state_dict(saved)
+    model.eval()
+    return sum(losses) / len(losses)
+# --8<-- [end:experiment]
+
+
+# --8<-- [start:train]
+def train(cfg: dict, device: str) -> dict:
+    """One run: nanoGPT's optimizer (AdamW, betas 0.9/0.99, weight decay 0.1 on matrices,
+    gradient clipping at 1), linear warm-up then cosine decay to a tenth of the peak rate."""
+    torch.manual_seed(cfg["seed"])
+    train_ids, val_ids, vocab = load_text()
+    model = CharGPT(vocab, cfg).to(device)
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    other = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": 0.1}, {"params": other, "weight_decay": 0.0}], lr=cfg["lr"], betas=(0.9, 0.99))
+    schedule = warmup_cosine(opt, cfg["warmup"], cfg["iters"])
+    g = torch.Generator().manual_seed(cfg["seed"])
+    val_set = [(x.to(device), y.to(device)) for x, y in batches(val_ids, cfg["val_batches"], cfg["batch"], cfg["context"], torch.Generator().manual_seed(0))]
+    curve = {"step": [], "val_loss": [], "train_loss": []}
+    running, diverged = 0.0, False
+    for step, (x, y) in enumerate(batches(train_ids, cfg["iters"], cfg["batch"], cfg["context"], g), 1):
+        model.train()
+        loss = F.cross_entropy(model(x.to(device)).flatten(0, 1), y.to(device).flatten())
+        if not torch.isfinite(loss):
+            diverged = True
+            break
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        schedule.step()
+        running += loss.item()
+        if step % cfg["eval_every"] == 0:
+            curve["step"].append(step)
+            curve["train_loss"].append(round(running / cfg["eval_every"], 4))
+            curve["val_loss"].append(round(val_loss(model, val_set, False), 4))
+            running = 0.0
+    out = {"curve": curve, "diverged": diverged}
+    last = curve["val_loss"][-3:]
+    out["val_loss"] = sum(last) / len(last) if last and not diverged else float("nan")  # mean of the last 3 evaluations
+    if diverged:
+        return out
+    out["final_val_loss"] = curve["val_loss"][-1]
+    if cfg["norm"] in BATCH_BOUND:
+        out["train_mode_val_loss"] = val_loss(model, val_set, True)
+        if cfg["norm"] != "powernorm":  # PowerNorm's forward already uses running statistics
+            precise_bn(model, ((x.to(device),) for x, _ in batches(train_ids, 100, cfg["batch"], cfg["context"], torch.Generator().manual_seed(7))))
+            out["precise_bn_val_loss"] = val_loss(model, val_set, False)
+        if cfg.get("measure_statistics"):
+            out["statistics"] = batch_vs_running(model, train_ids, cfg, device)
+    return out
+# --8<-- [end:train]
+
+
+# --8<-- [start:statistics]
+def batch_vs_running(model, train_ids, cfg, device, n: int = 20) -> list[dict]:
+    """PowerNorm's measurement, per BatchNorm layer, after training: how far each batch's
+    statistics sit from the running ones. Forward: mean over channels of |mu_B - mu| / sigma
+    and of |sigma_B^2 / sigma^2 - 1|. Backward: the two batch averages that BN's gradient
+    subtracts, g_mu = mean(dL/dxhat) and g_var = mean(dL/dxhat * xhat), each compared with its
+    average over the n batches, relative to that average's norm."""
+    layers = [(name, m) for name, m in model.named_modules() if isinstance(m, GhostBatchNorm)]
+    forward = {name: [] for name, _ in layers}
+    grads = {name: [] for name, _ in layers}
+    model.train()
+    saved = {k: v.clone() for k, v in model.state_dict().items()}
+    for x, y in batches(train_ids, n, cfg["batch"], cfg["context"], torch.Generator().manual_seed(11)):
+        for _, m in layers:
+            m.trace = []
+        loss = F.cross_entropy(model(x.to(device)).flatten(0, 1), y.to(device).flatten())
+        model.zero_grad(set_to_none=True)
+        loss.backward()
+        for name, m in layers:
+            for t in m.trace:
+                sd = m.running_var.sqrt()
+                forward[name].append((((t["mean"] - m.running_mean).abs() / sd).mean().item(), (t["var"] / m.running_var - 1).abs().mean().item()))
+                gy = t["normalized"].grad  # dL/dxhat, (groups, positions, C)
+                grads[name].append((gy.mean(1), (gy * t["normalized"]).mean(1)))
+            m.trace = None
+    model.load_state_dict(saved)
+    rows = []
+    for name, _ in layers:
+        g_mu = torch.cat([a for a, _ in grads[name]])
+        g_var = torch.cat([b for _, b in grads[name]])
+        rel = lambda g: ((g - g.mean(0)).norm(dim=-1) / g.mean(0).norm()).mean().item()  # noqa: E731
+        rows.append({"layer": name, "mean_shift": sum(a for a, _ in forward[name]) / len(forward[name]),
+                     "var_ratio_shift": sum(b for _, b in forward[name]) / len(forward[name]),
+                     "grad_mean_shift": rel(g_mu), "grad_var_shift": rel(g_var)})
+    return rows
+# --8<-- [end:statistics]
+
+
+# --8<-- [start:plan]
+def configs(stage: str, mode: str, best: dict | None = None) -> list[dict]:
+    """Every run of the full experiment. The learning-rate and depth sweeps are shorter runs
+    (500 iterations, one seed); the comparison runs nanoGPT's full 2000 iterations, 3 seeds."""
+    full = mode == "full"
+    base = {**NANOGPT, "val_batches": 40 if full else 2, "eval_every": 100 if full else 5, "group": None, "seed": 1}
+    if not full:
+        base.update(layers=2, width=32, context=32, iters=15, warmup=3)
+    short = {**base, "iters": 500 if full else 10, "warmup": 50 if full else 2}
+    if stage == "sweep":
+        return [{**short, "norm": n, "lr": lr} for n in NORMS for lr in (RATES if full else RATES[1:2])]
+    if stage == "final":
+        runs = [{**base, "norm": n, "lr": best[n], "seed": s, "measure_statistics": n in BATCH_BOUND and s == 1} for n in NORMS for s in (SEEDS if full else [1])]
+        runs += [{**base, "norm": n, "lr": best[n], "seed": s, "group": 2, "measure_statistics": False} for n in (BATCH_BOUND if full else ["bn"]) for s in (SEEDS if full else [1])]
+        return runs
+    if stage == "anchor":
+        return [{**base, "norm": "ln", "lr": NANOGPT["lr"], "seed": s, "measure_statistics": False} for s in (SEEDS if full else [1])]
+    if stage == "depth":  # 2 and 6 blocks, LN, BN and none, every rate, one seed
+        return [{**short, "norm": n, "lr": lr, "layers": d} for n in DEPTH_NORMS[mode] for d in DEPTHS[mode] for lr in (RATES if full else RATES[1:2])]
+    if stage == "depth_seeds":  # two more seeds at each depth's best rate
+        return [{**short, "norm": n, "lr": best[(n, d)], "layers": d, "seed": s} for n in DEPTH_NORMS[mode] for d in DEPTHS[mode] for s in (SEEDS[1:] if full else [])]
+    raise ValueError(stage)
+
+
+def best_of(runs: list[dict]) -> float:
+    """The learning rate with the lowest validation loss (a diverged run counts as infinite)."""
+    return min(runs, key=lambda r: r["val_loss"] if math.isfinite(r["val_loss"]) else math.inf)["lr"]
+
+
+def run(mode: str, device) -> dict:
+    sweep = run_grid("char_lm", train, configs("sweep", mode), device, mode)
+    best = {n: best_of(pick(sweep, norm=n)) for n in NORMS}
+    planned = configs("final", mode, best)
+    planned += [c for c in configs("anchor", mode) if {**c, "measure_statistics": False} not in planned]
+    final = run_grid("char_lm", train, planned, device, mode)
+    depth = run_grid("char_lm", train, configs("depth", mode), device, mode)
+    best_depth = {(n, d): best_of(pick(depth, norm=n, layers=d)) for n in DEPTH_NORMS[mode] for d in DEPTHS[mode]}
+    depth += run_grid("char_lm", train, configs("depth_seeds", mode, best_depth), device, mode)
+    return {"seed": 1, "mode": mode, "nanogpt": NANOGPT, "published_val_loss": PUBLISHED_VAL_LOSS, "best_lr": best,
+            "sweep": sweep, "final": final, "depth": depth}
+# --8<-- [end:plan]
+
+
+# Below this line: reporting and claims, which do not change a run's results.
+def losses(data, key="val_loss", **where) -> dict:
+    return spread([r[key] for r in pick(data["final"], **where)])
+
+
+def summary(data: dict) -> dict:
+    """Mean and min-max over seeds of every final configuration, and the depth sweep's best."""
+    out = {}
+    for n in NORMS:
+        out[n] = {"lr": data["best_lr"][n], "eval": losses(data, norm=n, lr=data["best_lr"][n], group=None)}
+        if n in BATCH_BOUND:
+            out[n]["train_mode"] = losses(data, "train_mode_val_loss", norm=n, lr=data["best_lr"][n], group=None)
+            if n != "powernorm":
+                out[n]["precise_bn"] = losses(data, "precise_bn_val_loss", norm=n, lr=data["best_lr"][n], group=None)
+            if any(r["group"] == 2 for r in pick(data["final"], norm=n)):
+                out[n]["eval_group2"] = losses(data, norm=n, lr=data["best_lr"][n], group=2)
+                out[n]["train_mode_group2"] = losses(data, "train_mode_val_loss", norm=n, lr=data["best_lr"][n], group=2)
+                if n != "powernorm":
+                    out[n]["precise_bn_group2"] = losses(data, "precise_bn_val_loss", norm=n, lr=data["best_lr"][n], group=2)
+    out["anchor"] = losses(data, norm="ln", lr=NANOGPT["lr"], group=None)
+    return out
+
+
+def check(data: dict, mode: str) -> None:
+    """Smoke: the mechanisms, at a size that runs in seconds."""
+    ln = pick(data["final"], norm="ln", group=None)[0]
+    assert ln["curve"]["val_loss"][-1] < math.log(65), "LayerNorm learns something in a few steps"
+    for n in BATCH_BOUND:
+        r = pick(data["final"], norm=n, group=None)[0]
+        assert not r["diverged"] and abs(r["train_mode_val_loss"] - r["val_loss"]) > 1e-4, f"{n}: training and eval mode differ"
+    assert pick(data["final"], norm="bn", group=None)[0]["statistics"], "per-layer statistics are measured"
+
+
+def report(data: dict) -> str:
+    s = summary(data)
+    lines = [f"nanoGPT's CPU configuration, LayerNorm: {s['anchor']['mean']:.3f} [{s['anchor']['min']:.3f}, {s['anchor']['max']:.3f}]"
+             f" over {s['anchor']['n']} seed(s) (published: about {PUBLISHED_VAL_LOSS})",
+             "norm        best lr   val loss, eval mode      train mode        PreciseBN     stats over 2 sequences (eval / train mode)"]
+    for n in NORMS:
+        row = s[n]
+        e = row["eval"]
+        line = f"{n:<10}  {row['lr']:.0e}   {e['mean']:.3f} [{e['min']:.3f}, {e['max']:.3f}]"
+        if n in BATCH_BOUND:
+            line += f"   {row['train_mode']['mean']:.3f}"
+            line += f"   {row['precise_bn']['mean']:.3f}" if "precise_bn" in row else "      -  "
+            if "eval_group2" in row:
+                line += f"   {row['eval_group2']['mean']:.3f} / {row['train_mode_group2']['mean']:.3f}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+CLAIMS = []  # declared below the experiment, filled in before the full run
+
+
+if __name__ == "__main__":
+    main("char_lm", run, check, report, CLAIMS)
