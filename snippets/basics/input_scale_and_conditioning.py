@@ -49,9 +49,32 @@ standardized = (raw - raw.mean(dim=0)) / raw.std(dim=0, unbiased=False)
 for name, features in [("raw inputs", raw), ("standardized inputs", standardized)]:
     kappa, steps = gd_steps(features)
     result = f"converged in {steps} steps" if steps else "not converged after 2000 steps"
-    print(f"{name:<20} condition number {kappa:10.3g}   gradient descent: {result}")
+    print(f"{name:<26} condition number {kappa:10.3g}   gradient descent: {result}")
     if features is raw:
         assert kappa > 1e6 and steps is None
     else:
         assert kappa < 10 and steps is not None and steps < 50
 # --8<-- [end:conditioning]
+
+
+# --8<-- [start:limits]
+# Per-feature standardization, as above, is what equalizes the scales. Dividing every feature
+# of one sample by one shared scale (the sample's root mean square, as RMSNorm does to a
+# token) keeps the ratios between the features, and so the long valley.
+per_sample = raw / raw.pow(2).mean(dim=1, keepdim=True).sqrt()
+
+# Standardized features that are nearly copies of each other (correlation 0.995): each has
+# mean 0 and variance 1, yet the valley along their difference stays narrow.
+a = torch.randn(n, device=device, dtype=f64)
+twin = 0.995 * a + (1 - 0.995**2) ** 0.5 * torch.randn(n, device=device, dtype=f64)
+correlated = torch.stack([a, twin, torch.randn(n, device=device, dtype=f64)], dim=1)
+correlated = (correlated - correlated.mean(dim=0)) / correlated.std(dim=0, unbiased=False)
+
+print()
+for name, features in [("one scale per sample", per_sample), ("standardized, correlated", correlated)]:
+    kappa, steps = gd_steps(features)
+    result = f"converged in {steps} steps" if steps else "not converged after 2000 steps"
+    print(f"{name:<26} condition number {kappa:10.3g}   gradient descent: {result}")
+    assert kappa > 100, "neither a shared per-sample scale nor standardization alone makes the curvature uniform"
+assert gd_steps(per_sample)[0] > 1e6  # as ill-conditioned as the raw inputs
+# --8<-- [end:limits]
