@@ -230,6 +230,7 @@ def batch_vs_running(model, train_ids, cfg, device, n: int = 20) -> list[dict]:
 # --8<-- [end:statistics]
 
 
+# Below this line: planning, reporting and claims, which do not change a run's results.
 # --8<-- [start:plan]
 def configs(stage: str, mode: str, best: dict | None = None) -> list[dict]:
     """Every run of the full experiment. The learning-rate and depth sweeps are shorter runs
@@ -243,7 +244,8 @@ def configs(stage: str, mode: str, best: dict | None = None) -> list[dict]:
         return [{**short, "norm": n, "lr": lr} for n in NORMS for lr in (RATES if full else RATES[1:2])]
     if stage == "final":
         runs = [{**base, "norm": n, "lr": best[n], "seed": s, "measure_statistics": n in BATCH_BOUND and s == 1} for n in NORMS for s in (SEEDS if full else [1])]
-        runs += [{**base, "norm": n, "lr": best[n], "seed": s, "group": 2, "measure_statistics": False} for n in (BATCH_BOUND if full else ["bn"]) for s in (SEEDS if full else [1])]
+        # BatchNorm's statistics over groups of 2 sequences (128 positions) instead of 12
+        runs += [{**base, "norm": "bn", "lr": best["bn"], "seed": s, "group": 2, "measure_statistics": False} for s in (SEEDS if full else [1])]
         return runs
     if stage == "anchor":
         return [{**base, "norm": "ln", "lr": NANOGPT["lr"], "seed": s, "measure_statistics": False} for s in (SEEDS if full else [1])]
@@ -268,12 +270,14 @@ def run(mode: str, device) -> dict:
     depth = run_grid("char_lm", train, configs("depth", mode), device, mode)
     best_depth = {(n, d): best_of(pick(depth, norm=n, layers=d)) for n in DEPTH_NORMS[mode] for d in DEPTHS[mode]}
     depth += run_grid("char_lm", train, configs("depth_seeds", mode, best_depth), device, mode)
-    return {"seed": 1, "mode": mode, "nanogpt": NANOGPT, "published_val_loss": PUBLISHED_VAL_LOSS, "best_lr": best,
+    data = {"seed": 1, "mode": mode, "nanogpt": NANOGPT, "published_val_loss": PUBLISHED_VAL_LOSS, "best_lr": best,
             "sweep": sweep, "final": final, "depth": depth}
+    data["summary"] = summary(data)  # what the page quotes: mean and min-max over seeds
+    data["configurations"] = len(sweep) + len(final) + len(depth)
+    return data
 # --8<-- [end:plan]
 
 
-# Below this line: reporting and claims, which do not change a run's results.
 def losses(data, key="val_loss", **where) -> dict:
     return spread([r[key] for r in pick(data["final"], **where)])
 
@@ -293,6 +297,16 @@ def summary(data: dict) -> dict:
                 if n != "powernorm":
                     out[n]["precise_bn_group2"] = losses(data, "precise_bn_val_loss", norm=n, lr=data["best_lr"][n], group=2)
     out["anchor"] = losses(data, norm="ln", lr=NANOGPT["lr"], group=None)
+    out["anchor_final"] = losses(data, "final_val_loss", norm="ln", lr=NANOGPT["lr"], group=None)
+    out["depth"] = {}
+    for n in {r["norm"] for r in data["depth"]}:
+        for d in sorted({r["layers"] for r in data["depth"]}):
+            seed1 = [r for r in pick(data["depth"], norm=n, layers=d, seed=1)]
+            best = best_of(seed1)
+            out["depth"][f"{n}_{d}"] = {"lr": best, **spread([r["val_loss"] for r in pick(data["depth"], norm=n, layers=d, lr=best)]),
+                                        "diverged": sum(r["diverged"] for r in seed1)}
+    stats = [r for r in data["final"] if r["norm"] == "bn" and r["group"] is None and r.get("statistics")]
+    out["bn_statistics"] = stats[0]["statistics"] if stats else []
     return out
 
 
@@ -324,7 +338,110 @@ def report(data: dict) -> str:
     return "\n".join(lines)
 
 
-CLAIMS = []  # declared below the experiment, filled in before the full run
+# --8<-- [start:claims]
+from lab import Claim, fmt  # noqa: E402
+
+
+def at_best(data, norm: str, key: str = "val_loss", group=None) -> dict:
+    return losses(data, key, norm=norm, lr=data["best_lr"][norm if group is None or norm != "bn" else "bn"], group=group)
+
+
+def apart(a: dict, b: dict) -> str:
+    return f"{fmt(a)} vs {fmt(b)}"
+
+
+def anchor(data):
+    finals = spread([r["final_val_loss"] for r in pick(data["final"], norm="ln", lr=NANOGPT["lr"], group=None)])
+    return abs(finals["mean"] - PUBLISHED_VAL_LOSS) <= 0.05, f"LN at iteration 2000: {fmt(finals)}; published about {PUBLISHED_VAL_LOSS}"
+
+
+def worse(norm: str, than: str = "ln", group=None, key: str = "val_loss"):
+    def test(data):
+        a, b = at_best(data, norm, key, group), at_best(data, than)
+        return a["min"] > b["max"], f"{norm}{'' if group is None else f' over {group} sequences'}: {apart(a, b)} ({than})"
+    return test
+
+
+def tie(norm: str, other: str):
+    def test(data):
+        a, b = at_best(data, norm), at_best(data, other)
+        return not separated(a, b), f"{norm}: {apart(a, b)} ({other})"
+    return test
+
+
+def leak(group):
+    def test(data):
+        rows = pick(data["final"], norm="bn", lr=data["best_lr"]["bn"], group=group)
+        pairs = [(r["train_mode_val_loss"], r["val_loss"]) for r in rows]
+        return all(t < e for t, e in pairs), "training mode / eval mode per seed: " + ", ".join(f"{t:.3f} / {e:.3f}" for t, e in pairs)
+    return test
+
+
+def not_better(norm: str, than: str):
+    def test(data):
+        a, b = at_best(data, norm), at_best(data, than)
+        return not a["max"] < b["min"], f"{norm}: {apart(a, b)} ({than})"
+    return test
+
+
+def precise_bn_does_not_rescue(data):
+    a, b = at_best(data, "bn", "precise_bn_val_loss", group=2), at_best(data, "ln")
+    return a["min"] > b["max"], f"BN over 2 sequences after PreciseBN: {apart(a, b)} (ln)"
+
+
+def depth_best(data, norm, layers) -> dict:
+    runs = pick(data["depth"], norm=norm, layers=layers)
+    best = min((r for r in runs if r["seed"] == 1), key=lambda r: r["val_loss"] if math.isfinite(r["val_loss"]) else math.inf)["lr"]
+    return spread([r["val_loss"] for r in runs if r["lr"] == best])
+
+
+def depth_gap_grows(data):
+    gaps = {d: depth_best(data, "bn", d)["mean"] - depth_best(data, "ln", d)["mean"] for d in (2, 6)}
+    return gaps[6] > gaps[2], f"BN minus LN at each one's best rate: 2 blocks {gaps[2]:+.3f}, 6 blocks {gaps[6]:+.3f}"
+
+
+def none_trails_deep(data):
+    a, b = depth_best(data, "none", 6), depth_best(data, "ln", 6)
+    return a["min"] > b["max"], f"6 blocks, 500 iterations: none {apart(a, b)} (ln)"
+
+
+def backward_noisier(data):
+    rows = pick(data["final"], norm="bn", group=None, seed=1)[0]["statistics"]
+    pairs = [(r["var_ratio_shift"], r["grad_var_shift"]) for r in rows]
+    return all(b > f for f, b in pairs), "per layer, forward |var_B/var - 1| vs backward |g_B - g|/|g|: " + ", ".join(f"{f:.2f} vs {b:.2f}" for f, b in pairs)
+
+
+CLAIMS = [
+    Claim("anchor", "Our LayerNorm run of nanoGPT's CPU configuration lands within 0.05 of the published validation loss of about 1.88.",
+          "用 LayerNorm 复现 nanoGPT 的 CPU 配置，验证损失与公布的约 1.88 相差不超过 0.05。", anchor),
+    Claim("rms_ties_ln", "RMSNorm and LayerNorm cannot be told apart at this scale: their seed ranges overlap.",
+          "在这个规模上 RMSNorm 与 LayerNorm 分不出高下：两者的种子区间重叠。", tie("rms", "ln")),
+    Claim("bn_trails_ln", "BatchNorm over the batch of 12 sequences (768 positions per statistic) ends above LayerNorm in eval mode, with seed ranges apart.",
+          "批内 12 条序列（每个统计量 768 个位置）的 BatchNorm，推理模式下的验证损失高于 LayerNorm，且种子区间不重叠。", worse("bn")),
+    Claim("bn_ffn_not_better", "The extra BatchNorm inside the feed-forward network, which Yao et al. use in ViTs, does not improve on plain BatchNorm here.",
+          "Yao 等人在 ViT 中加在前馈网络里的那个 BatchNorm，在这里没有比普通 BatchNorm 更好。", not_better("bn_ffn", "bn")),
+    Claim("powernorm_beats_bn", "PowerNorm ends below BatchNorm, with seed ranges apart, as its paper reports for translation.",
+          "PowerNorm 的验证损失低于 BatchNorm，且种子区间不重叠，与其论文在机器翻译上的结果一致。", lambda d: (at_best(d, "powernorm")["max"] < at_best(d, "bn")["min"], apart(at_best(d, "powernorm"), at_best(d, "bn")))),
+    Claim("bn_small_group_worse", "With statistics over 2 sequences instead of 12, BatchNorm ends worse in eval mode, with seed ranges apart.",
+          "统计量只来自 2 条序列而不是 12 条时，BatchNorm 在推理模式下更差，且种子区间不重叠。", lambda d: (at_best(d, "bn", group=2)["min"] > at_best(d, "bn")["max"], apart(at_best(d, "bn", group=2), at_best(d, "bn")))),
+    Claim("leak_small_group", "With statistics over 2 sequences, BatchNorm's training-mode validation loss is below its eval-mode loss on every seed: batch statistics that include later positions leak the future, on real text too.",
+          "统计量来自 2 条序列时，每个种子下 BatchNorm 训练模式的验证损失都低于推理模式：包含后续位置的批统计量泄露了未来，在真实文本上也一样。", leak(2)),
+    Claim("leak_full_batch", "With 12 sequences the leak is still there: training-mode validation loss is below eval mode on every seed.",
+          "12 条序列时泄露依然存在：每个种子下训练模式的验证损失都低于推理模式。", leak(None)),
+    Claim("precise_bn_no_rescue", "Re-estimating the running statistics after training (PreciseBN) does not bring BatchNorm over 2 sequences to LayerNorm.",
+          "训练后重新估计滑动统计量（PreciseBN）也不能让 2 条序列的 BatchNorm 追上 LayerNorm。", precise_bn_does_not_rescue),
+    Claim("dyt_trails_ln", "DyT with its default α₀ = 0.5 ends above LayerNorm, with seed ranges apart.",
+          "默认 α₀ = 0.5 的 DyT 验证损失高于 LayerNorm，且种子区间不重叠。", worse("dyt")),
+    Claim("none_trails_ln", "Without normalization the 4-block model ends above LayerNorm, with seed ranges apart.",
+          "不归一化时，4 个块的模型验证损失高于 LayerNorm，且种子区间不重叠。", worse("none")),
+    Claim("depth_gap_grows", "BatchNorm's gap to LayerNorm, each at its best rate, is larger with 6 blocks than with 2.",
+          "各自取最佳学习率时，BatchNorm 与 LayerNorm 的差距在 6 个块时比 2 个块时更大。", depth_gap_grows),
+    Claim("none_trails_deep", "With 6 blocks, no normalization ends above LayerNorm, with seed ranges apart.",
+          "6 个块时，不归一化的验证损失高于 LayerNorm，且种子区间不重叠。", none_trails_deep),
+    Claim("backward_noisier", "In every BatchNorm layer, the backward pass's batch statistic fluctuates more, relative to its average, than the forward pass's batch variance does, as PowerNorm observed.",
+          "在每个 BatchNorm 层里，反向传播的批统计量相对其平均值的波动都大于前向的批方差，与 PowerNorm 的观察一致。", backward_noisier),
+]
+# --8<-- [end:claims]
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from lab import load_results  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "assets" / "figures" / "experiments"
 LANGUAGES = ("zh", "en")
-COLORS = {"bn": "#1f77b4", "bn_eval": "#17becf", "masked_bn": "#9467bd", "ln": "#d62728", "rms": "#ff7f0e",
+COLORS = {"bn_ffn": "#bcbd22", "powernorm": "#aec7e8", "bn": "#1f77b4", "bn_eval": "#17becf", "masked_bn": "#9467bd", "ln": "#d62728", "rms": "#ff7f0e",
           "dyt": "#2ca02c", "dyt_0.5": "#8c564b", "none": "#7f7f7f", "bn_folded": "#e377c2", "iid": "#7f7f7f"}
 
 FIGURES: dict = {}
@@ -80,6 +80,18 @@ TEXT = {
     "bn_stats": {"zh": "BN 的统计量（相对真实 token）", "en": "BN's statistics vs real tokens"},
     "curves_note": {"zh": "颜色同左图；BN 与掩码 BN：点线为微批 2，实线为 64", "en": "colours as on the left; BN and masked BN: dotted micro-batch 2, solid 64"},
     "val_eval": {"zh": "验证损失（推理模式）", "en": "validation loss (eval mode)"},
+    "char_lm_final": {"zh": "各自最佳学习率，2000 步，3 个种子（最小–最大）", "en": "each at its best rate, 2000 iterations, 3 seeds (min–max)"},
+    "char_lm_sweep": {"zh": "学习率扫描（500 步，1 个种子）", "en": "learning-rate sweep (500 iterations, 1 seed)"},
+    "char_lm_depth": {"zh": "深度：2 与 6 个块（500 步）", "en": "depth: 2 and 6 blocks (500 iterations)"},
+    "char_lm_curves": {"zh": "验证损失随步数（3 个种子的均值）", "en": "validation loss over training (mean of 3 seeds)"},
+    "lr": {"zh": "峰值学习率", "en": "peak learning rate"},
+    "published": {"zh": "nanoGPT 公布值 1.88", "en": "nanoGPT, published 1.88"},
+    "bn_ffn": {"zh": "BN + FFN 内 BN", "en": "BN + BN in FFN"},
+    "powernorm": {"zh": "PowerNorm", "en": "PowerNorm"},
+    "dyt_default": {"zh": "DyT（α₀ = 0.5）", "en": "DyT (α₀ = 0.5)"},
+    "bn_group2": {"zh": "BN，2 条序列的统计量", "en": "BN, statistics of 2 sequences"},
+    "precise": {"zh": "PreciseBN 之后", "en": "after PreciseBN"},
+    "blocks": {"zh": "个块", "en": "blocks"},
 }
 # --8<-- [end:labels]
 
@@ -263,6 +275,72 @@ def inference_cost(lang: str):
         ax.set_title(t(title, lang), loc="left")
         ax.grid(axis="x", visible=False)
     axes[0].legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+@figure
+def char_lm(lang: str):
+    data = load_results("char_lm")
+    norms = ["ln", "rms", "bn", "bn_ffn", "powernorm", "dyt", "none"]
+    label = {n: t("dyt_default" if n == "dyt" else n, lang) for n in norms}
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7.2))
+    ax = axes[0][0]  # the comparison: mean and min-max over seeds, eval mode; BN's other modes
+    for i, n in enumerate(norms):
+        rows = [r for r in data["final"] if r["norm"] == n and r["group"] is None and r["lr"] == data["best_lr"][n]]
+        v = [r["val_loss"] for r in rows]
+        mean = sum(v) / len(v)
+        ax.errorbar([i], [mean], yerr=[[mean - min(v)], [max(v) - mean]], fmt="o", color=COLORS[n], capsize=4)
+        if "train_mode_val_loss" in rows[0]:
+            tm = [r["train_mode_val_loss"] for r in rows]
+            ax.plot([i + 0.2] * len(tm), tm, "v", color=COLORS[n], alpha=0.6, label=t("train_mode", lang) if n == "bn" else None)
+        if n == "bn":
+            g2 = [r["val_loss"] for r in data["final"] if r["norm"] == "bn" and r["group"] == 2]
+            ax.plot([i - 0.2] * len(g2), g2, "x", color=COLORS[n], label=t("bn_group2", lang))
+    ax.axhline(data["published_val_loss"], color="#7f7f7f", linestyle="--", linewidth=1, label=t("published", lang))
+    ax.set_xticks(range(len(norms)), [label[n] for n in norms], rotation=30, ha="right")
+    ax.set_ylabel(t("val_eval", lang))
+    ax.set_title(t("char_lm_final", lang), loc="left", fontsize=9)
+    ax.legend(loc="upper left", fontsize=7)
+    ax = axes[0][1]  # the learning-rate sweep
+    for n in norms:
+        rows = sorted((r for r in data["sweep"] if r["norm"] == n), key=lambda r: r["lr"])
+        ax.plot([r["lr"] for r in rows], [r["val_loss"] if r["val_loss"] == r["val_loss"] else None for r in rows], "o-", color=COLORS[n], label=label[n])
+    ax.set_xscale("log", base=2)
+    rates = sorted({r["lr"] for r in data["sweep"]})
+    ax.set_xticks(rates, [f"{x:g}" for x in rates])
+    ax.minorticks_off()
+    ax.set_xlabel(t("lr", lang))
+    ax.set_ylabel(t("val_eval", lang))
+    ax.set_title(t("char_lm_sweep", lang), loc="left", fontsize=9)
+    ax.legend(fontsize=7, ncol=2)
+    ax = axes[1][0]  # depth: the sweep at 2 and 6 blocks, with the 3-seed range at the best rate
+    for n in ["ln", "bn", "none"]:
+        for layers, style_ in ((2, ":"), (6, "-")):
+            rows = [r for r in data["depth"] if r["norm"] == n and r["layers"] == layers]
+            seed1 = sorted((r for r in rows if r["seed"] == 1), key=lambda r: r["lr"])
+            ax.plot([r["lr"] for r in seed1], [r["val_loss"] if r["val_loss"] == r["val_loss"] else None for r in seed1], "o" + style_, color=COLORS[n],
+                    label=f"{label[n]}, {layers} {t('blocks', lang)}")
+            best = min(seed1, key=lambda r: r["val_loss"] if r["val_loss"] == r["val_loss"] else float("inf"))["lr"]
+            v = [r["val_loss"] for r in rows if r["lr"] == best]
+            ax.vlines(best, min(v), max(v), color=COLORS[n], linewidth=3, alpha=0.5)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(rates, [f"{x:g}" for x in rates])
+    ax.minorticks_off()
+    ax.set_xlabel(t("lr", lang))
+    ax.set_ylabel(t("val_eval", lang))
+    ax.set_title(t("char_lm_depth", lang), loc="left", fontsize=9)
+    ax.legend(fontsize=7, ncol=2)
+    ax = axes[1][1]  # the curves of the comparison runs: have they flattened?
+    for n in norms:
+        rows = [r for r in data["final"] if r["norm"] == n and r["group"] is None and r["lr"] == data["best_lr"][n]]
+        steps = rows[0]["curve"]["step"]
+        mean = [sum(r["curve"]["val_loss"][k] for r in rows) / len(rows) for k in range(len(steps))]
+        ax.plot(steps, mean, color=COLORS[n], label=label[n])
+    ax.set_ylim(top=min(3.0, ax.get_ylim()[1]))
+    ax.set_xlabel(t("step", lang))
+    ax.set_ylabel(t("val_eval", lang))
+    ax.set_title(t("char_lm_curves", lang), loc="left", fontsize=9)
     fig.tight_layout()
     return fig
 

@@ -393,7 +393,7 @@ def verdicts(claims, data: dict) -> list[dict]:
 
 
 # --8<-- [start:grid]
-RESULTS_ONLY = "# Below this line: reporting and claims, which do not change a run's results."
+RESULTS_ONLY = "# Below this line: planning, reporting and claims, which do not change a run's results."
 BOOKKEEPING = {"main", "run_grid", "pick", "spread", "separated", "fmt", "Claim", "verdicts", "write_results", "load_results"}
 
 
@@ -410,6 +410,12 @@ def _code_hash(module) -> str:
         if getattr(obj, "__module__", None) in {"lab", "powernorm"} and name not in BOOKKEEPING and (inspect.isclass(obj) or inspect.isfunction(obj)):
             digest.update(inspect.getsource(obj).encode())
     return digest.hexdigest()[:16]
+
+
+def _timed(fn, config: dict, device: str) -> dict:
+    started = time.perf_counter()
+    out = fn(config, device)
+    return {**out, "seconds": round(time.perf_counter() - started, 1)}  # wall time of this configuration
 
 
 def _start_worker(path_entry: str) -> None:
@@ -442,7 +448,7 @@ def run_grid(experiment: str, fn: Callable[[dict, str], dict], configs: list[dic
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")  # no fork after torch has started threads
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(str(HERE),)) as pool:
-        futures = {pool.submit(fn, c, device.type): (c, k) for c, k in todo}
+        futures = {pool.submit(_timed, fn, c, device.type): (c, k) for c, k in todo}
         for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
             c, k = futures[future]
             (cache / f"{k}.json").write_text(json.dumps(future.result()), encoding="utf-8")
