@@ -2,7 +2,7 @@
 
 GroupNorm with one group is LayerNorm over (C, L); GroupNorm with one channel per group is
 InstanceNorm; RMSNorm is LayerNorm on zero-mean input; nn.RMSNorm's default eps is float32's
-machine epsilon, not LLaMA's 1e-6. Last, which layers let other samples or other tokens change
+machine epsilon, not a checkpoint's rms_norm_eps (1e-6 for LLaMA-1, 1e-5 for Llama 2 and 3). Last, which layers let other samples or other tokens change
 the output of one token.
 """
 
@@ -80,10 +80,12 @@ print(f"nn.RMSNorm(C).eps = {rms_default.eps};  torch.finfo(torch.float32).eps =
 small = 1e-3 * x_tc  # features of size ~1e-3: the mean square is ~1e-6, where eps starts to count
 d_fp32 = max_diff(rms_default(small), nn.RMSNorm(C, eps=fp32_eps).to(device)(small))
 d_llama = max_diff(rms_default(small), nn.RMSNorm(C, eps=1e-6).to(device)(small))
+d_llama2 = max_diff(rms_default(small), nn.RMSNorm(C, eps=1e-5).to(device)(small))
 print(f"default vs eps = finfo(float32).eps: max |diff| = {d_fp32:.6f}")
-print(f"default vs eps = 1e-6 (LLaMA):       max |diff| = {d_llama:.2f}")
+print(f"default vs eps = 1e-6 (LLaMA-1):     max |diff| = {d_llama:.2f}")
+print(f"default vs eps = 1e-5 (Llama 2, 3):  max |diff| = {d_llama2:.2f}")
 assert rms_default.eps is None
-assert d_fp32 < 1e-5 and d_llama > 0.05
+assert d_fp32 < 1e-5 and d_llama > 0.05 and d_llama2 > 0.05
 # --8<-- [end:rms_default_eps]
 
 
