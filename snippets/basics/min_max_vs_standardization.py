@@ -4,7 +4,8 @@ Min-max maps the values onto [0, 1] but leaves their mean and variance wherever 
 fall; standardization gives mean 0 and variance 1 but no fixed range. One outlier pins
 min-max's upper end and crowds every other value near 0, while standardization still
 has mean 0 / variance 1 and lets the outlier sit far out. A LayerNorm without learned
-parameters is the standardization, applied to each token.
+parameters is the standardization, applied to each token. Standardizing leaves the shape of
+the data as it was: skewed data stay skewed.
 """
 
 # --8<-- [start:setup]
@@ -89,3 +90,16 @@ assert max_diff < 1e-5
 # and it is not min-max: the outputs leave [0, 1]
 assert ln.min().item() < 0 and ln.max().item() > 1
 # --8<-- [end:layernorm]
+
+# --8<-- [start:shape]
+def skewness(v: torch.Tensor) -> float:
+    """Third standardized moment: 0 for any symmetric distribution, such as a normal one."""
+    return (standardize(v) ** 3).mean().item()
+
+
+waits = torch.distributions.Exponential(1.0).sample((10_000,)).to(device)  # right-skewed data
+print(f"\nskewness of exponential data: {skewness(waits):.2f} before standardizing, "
+      f"{skewness(standardize(waits)):.2f} after (a normal distribution has 0)")
+# standardizing shifts and rescales; the shape, skewness included, is exactly what it was
+assert abs(skewness(standardize(waits)) - skewness(waits)) < 1e-3 and skewness(waits) > 1.5
+# --8<-- [end:shape]
