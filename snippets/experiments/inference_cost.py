@@ -7,7 +7,9 @@ that read it, LayerNorm, LayerNorm with its gamma and beta folded into those lay
 (nn.RMSNorm), DyT, no normalization, and torch.compile'd versions of some. Every variant is
 timed in several separate Python processes, one after the other, each on one thread; a
 variant's number is the median over processes of each process's median, and its error bar is
-the range of those process medians. The profiler shows which kernels each normalization runs.
+the range of those process medians. The time is the thread's CPU time (the wall clock is kept
+too): on a shared machine, the wall clock also counts other programs' turns on the core. The
+profiler shows which operators each normalization runs.
 """
 
 # --8<-- [start:fold]
@@ -136,21 +138,25 @@ def variants(blocks: dict, use_compile: bool) -> dict:
 
 
 # --8<-- [start:timing]
-def timed_ms(fn, x, mask, device) -> float:
+def timed_ms(fn, x, mask, device) -> tuple[float, float]:
+    """(this thread's CPU time, wall-clock time) of one call, in ms. On a shared machine the
+    wall clock also counts the time other programs held the core; the thread's CPU time does
+    not, and with one thread it is all the work. On CUDA both are wall-clock time."""
     if device.type == "cuda":
         torch.cuda.synchronize()
-    start = time.perf_counter()
+    wall, cpu = time.perf_counter(), time.thread_time()
     fn(x, mask)
     if device.type == "cuda":
         torch.cuda.synchronize()
-    return (time.perf_counter() - start) * 1e3
+    wall, cpu = time.perf_counter() - wall, time.thread_time() - cpu
+    return (wall if device.type == "cuda" else cpu) * 1e3, wall * 1e3
 
 
 @torch.no_grad()
 def measure(spec: dict) -> dict:
     """One process's measurement: every variant at every width, warmed up, then timed in
     rounds whose order is shuffled, so that a slow moment of the machine hits them all alike.
-    Returns each variant's median over its repetitions."""
+    Returns each variant's median over its repetitions: [CPU time, wall-clock time] in ms."""
     device = torch.device(spec["device"])
     if device.type == "cpu":
         torch.set_num_threads(1)
@@ -180,7 +186,7 @@ def measure(spec: dict) -> dict:
                 rng.shuffle(names)
                 for k in names:
                     times[k].append(timed_ms(fns[k], x, mask, device))
-        medians[str(d)] = {k: statistics.median(v) for k, v in times.items()}
+        medians[str(d)] = {k: [statistics.median(c for c, _ in v), statistics.median(w for _, w in v)] for k, v in times.items()}
     return {"process": spec["process"], "medians": medians, "threads": torch.get_num_threads(),
             "compile_s": round(compile_s, 1), "compile_error": compile_error, "wall_s": round(time.perf_counter() - started, 1)}
 
@@ -203,13 +209,16 @@ def result_of(proc: subprocess.Popen) -> dict:
 
 
 def across_processes(results: list[dict], shapes) -> list[dict]:
-    """Per width and variant: the median of the processes' medians, and their range."""
+    """Per width and variant: the median of the processes' medians, and their range; the
+    timed quantity is the thread's CPU time (wall_* hold the same for wall-clock time)."""
     rows = []
     for b, t, d in shapes:
         for name in results[0]["medians"][str(d)]:
-            per = [r["medians"][str(d)][name] for r in results if name in r["medians"][str(d)]]
-            rows.append({"batch": b, "tokens": t, "width": d, "variant": name, "median_ms": statistics.median(per),
-                         "min_ms": min(per), "max_ms": max(per), "process_medians_ms": per})
+            cpu = [r["medians"][str(d)][name][0] for r in results if name in r["medians"][str(d)]]
+            wall = [r["medians"][str(d)][name][1] for r in results if name in r["medians"][str(d)]]
+            rows.append({"batch": b, "tokens": t, "width": d, "variant": name, "median_ms": statistics.median(cpu),
+                         "min_ms": min(cpu), "max_ms": max(cpu), "process_medians_ms": cpu,
+                         "wall_median_ms": statistics.median(wall), "wall_min_ms": min(wall), "wall_max_ms": max(wall)})
     return rows
 # --8<-- [end:timing]
 
@@ -431,9 +440,10 @@ def report(data: dict) -> str:
     c = data["compile"]
     lines.append(f"{data['processes']} processes, {data['cpu']['model']}, torch {data['torch_version']}; torch.compile "
                  + ("works" if c["works"] else f"failed: {c['errors']}") + f", {c['seconds_per_process']} s per process")
-    lines.append("width  variant                median ms  [min - max over processes]")
+    lines.append("width  variant                CPU ms [min - max over processes]      wall-clock ms [min - max]")
     for r in data["rows"]:
-        lines.append(f"{r['width']:>5}  {r['variant']:<21}  {r['median_ms']:>9.3f}  [{r['min_ms']:.3f} - {r['max_ms']:.3f}]")
+        lines.append(f"{r['width']:>5}  {r['variant']:<21}  {r['median_ms']:>9.3f} [{r['min_ms']:.3f} - {r['max_ms']:.3f}]"
+                     f"   {r['wall_median_ms']:>9.3f} [{r['wall_min_ms']:.3f} - {r['wall_max_ms']:.3f}]")
     return "\n".join(lines)
 
 
