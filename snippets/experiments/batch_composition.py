@@ -46,9 +46,6 @@ def run(mode: str, device) -> dict:
 
 
 # Below this line: planning, reporting and claims, which do not change a run's results.
-import math  # noqa: E402
-
-from lab import Claim  # noqa: E402
 
 
 # --8<-- [start:check]
@@ -75,6 +72,11 @@ def report(data: dict) -> str:
 
 
 # --8<-- [start:claims]
+import math  # noqa: E402
+
+from lab import Claim  # noqa: E402
+
+
 def law(b: int) -> float:
     """How the spread of the batch statistics scales when b - 1 of the b samples are redrawn
     and sample 0 stays: a mean over (b - 1) T random values, weighted (b - 1) / b."""

@@ -51,7 +51,6 @@ def run(mode: str, device) -> dict:
 
 
 # Below this line: planning, reporting and claims, which do not change a run's results.
-from lab import Claim  # noqa: E402
 
 
 # --8<-- [start:check]
@@ -77,6 +76,9 @@ def report(data: dict) -> str:
 
 
 # --8<-- [start:claims]
+from lab import Claim  # noqa: E402
+
+
 def padded(data: dict) -> list[dict]:
     return [r for r in data["rows"] if r["padding_share"] > 0]
 
