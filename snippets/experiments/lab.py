@@ -399,15 +399,17 @@ BOOKKEEPING = {"main", "run_grid", "pick", "spread", "separated", "fmt", "Claim"
 
 def _code_hash(module) -> str:
     """What a run's result depends on: the experiment's file above its RESULTS_ONLY line, and
-    the source of every class and function it takes from lab.py or powernorm.py (bookkeeping
-    excepted). Editing any of them re-runs the configurations; editing a claim does not.
+    the source of every class and function it takes from the other files of this folder (lab.py,
+    powernorm.py, another experiment; bookkeeping excepted). Editing any of them re-runs the configurations; editing a claim does not.
     A configuration that names PowerNorm also depends on powernorm.py (see run_grid)."""
     import inspect
 
     digest = hashlib.sha256(Path(module.__file__).read_text(encoding="utf-8").split(RESULTS_ONLY)[0].encode())
     for name in sorted(vars(module)):
         obj = vars(module)[name]
-        if getattr(obj, "__module__", None) in {"lab", "powernorm"} and name not in BOOKKEEPING and (inspect.isclass(obj) or inspect.isfunction(obj)):
+        home = sys.modules.get(getattr(obj, "__module__", None) or "")
+        from_here = home is not None and home is not module and Path(getattr(home, "__file__", "") or "/").parent == HERE
+        if from_here and name not in BOOKKEEPING and (inspect.isclass(obj) or inspect.isfunction(obj)):
             digest.update(inspect.getsource(obj).encode())
     return digest.hexdigest()[:16]
 

@@ -103,7 +103,7 @@ def train(cfg: dict, device: str) -> dict:
     val = held_out(cfg["val_seed"], cfg["val_n"])
     torch.manual_seed(cfg["seed"])
     data_order = torch.Generator().manual_seed(cfg["seed"])
-    model = TinyTransformer(c["vocab"], c["t"], c["t"], "none")
+    model = TinyTransformer(c["vocab"], c["t"], c["t"], "none", layers=cfg.get("layers", 2))  # depth.py: 6 blocks
     for block in model.blocks:  # the same initialization for every normalization
         block.norm1, block.norm2 = make_norm(cfg["norm"], 64, cfg["micro"]), make_norm(cfg["norm"], 64, cfg["micro"])
     model.final = make_norm(cfg["norm"], 64, cfg["micro"])

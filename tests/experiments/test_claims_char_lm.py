@@ -9,8 +9,6 @@ import pytest
 
 from tests.experiments.planted import assert_plant_flips, assert_recorded_verdicts_are_the_datas, assert_table_covers_every_claim
 
-import char_lm  # noqa: E402  (planted.py puts snippets/experiments on sys.path)
-
 EXPERIMENT = "char_lm"
 
 def final_rows(data, norm, group=None, lr=None):
@@ -77,25 +75,6 @@ def flip_leak(group):
     plant.__doc__ = f"BN's training-mode loss (group {group}) put above, or below, its eval-mode loss"
     return plant
 
-def depth_rows(data, norm, layers):
-    return [r for r in data["depth"] if r["norm"] == norm and r["layers"] == layers]
-
-def flip_depth_gap(data):
-    """Every 6-block BatchNorm run shifted so that its gap to LayerNorm ends 0.5 below (or
-    above) the 2-block gap; a uniform shift keeps the best rate where it was."""
-    gap = {d: char_lm.depth_best(data, "bn", d)["mean"] - char_lm.depth_best(data, "ln", d)["mean"] for d in (2, 6)}
-    shift = (gap[2] - gap[6] - 0.5) if gap[6] > gap[2] else (gap[2] - gap[6] + 0.5)
-    for r in depth_rows(data, "bn", 6):
-        r["val_loss"] += shift
-
-def flip_none_deep(data):
-    """Every 6-block run without normalization moved across LayerNorm's 6-block losses."""
-    ln = [r["val_loss"] for r in depth_rows(data, "ln", 6)]
-    none = depth_rows(data, "none", 6)
-    above = min(r["val_loss"] for r in none) > max(ln)
-    for r in none:
-        r["val_loss"] = min(ln) - 1.0 if above else max(ln) + 1.0
-
 def flip_backward(data):
     """The backward statistic's fluctuation set below (or above) the forward one in every layer."""
     rows = [r for r in data["final"] if r["norm"] == "bn" and r["group"] is None and r.get("statistics")][0]["statistics"]
@@ -115,8 +94,6 @@ PLANTS = {
     "precise_bn_no_rescue": flip_apart("bn", "ln", group=2, key="precise_bn_val_loss"),
     "dyt_trails_ln": flip_apart("dyt"),
     "none_trails_ln": flip_apart("none"),
-    "depth_gap_grows": flip_depth_gap,
-    "none_trails_deep": flip_none_deep,
     "backward_noisier": flip_backward,
 }
 
