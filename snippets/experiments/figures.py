@@ -92,6 +92,15 @@ TEXT = {
     "bn_group2": {"zh": "BN，2 条序列的统计量", "en": "BN, statistics of 2 sequences"},
     "precise": {"zh": "PreciseBN 之后", "en": "after PreciseBN"},
     "blocks": {"zh": "个块", "en": "blocks"},
+    "vit_group": {"zh": "BN 每个统计量取自的图像数", "en": "images per BN statistic"},
+    "vit_test_acc": {"zh": "测试准确率", "en": "test accuracy"},
+    "vit_final": {"zh": "各自最佳学习率，3 个种子（最小–最大）", "en": "each at its best rate, 3 seeds (min–max)"},
+    "vit_sweep": {"zh": "学习率扫描（1 个种子），颜色同左图；\nBN：点线 2 张图像，虚线 8，实线 64", "en": "learning-rate sweep (1 seed), colours as on the left;\nBN: dotted 2 images, dashed 8, solid 64"},
+    "vit_val_loss": {"zh": "验证损失（最后 3 次评估的均值）", "en": "validation loss (mean of the last 3 evaluations)"},
+    "vit_ln_band": {"zh": "LN（色带：3 个种子的最小–最大）", "en": "LN (band: min–max of 3 seeds)"},
+    "vit_bn": {"zh": "朴素 BN", "en": "naive BN"},
+    "vit_bn_ffn": {"zh": "BN + FFN 内 BN", "en": "BN + BN in FFN"},
+    "vit_precise": {"zh": "空心：PreciseBN 之后", "en": "hollow: after PreciseBN"},
 }
 # --8<-- [end:labels]
 
@@ -341,6 +350,57 @@ def char_lm(lang: str):
     ax.set_xlabel(t("step", lang))
     ax.set_ylabel(t("val_eval", lang))
     ax.set_title(t("char_lm_curves", lang), loc="left", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+@figure
+def vit_digits(lang: str):
+    """Left: test accuracy against BN's group for naive BN and BN with the FFN BN (filled: eval
+    mode, hollow: after PreciseBN; bars min-max over 3 seeds), LayerNorm as a band. Right: the
+    learning-rate sweep, validation loss of seed 1."""
+    data = load_results("vit_digits")
+    groups = data["groups"]
+    color = {"ln": COLORS["ln"], "bn": COLORS["bn"], "bn_ffn": "#9467bd"}
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 4.0))
+    ln = [r["test_accuracy"] for r in data["final"] if r["norm"] == "ln"]
+    left.axhspan(min(ln), max(ln), color=color["ln"], alpha=0.15, lw=0)
+    left.axhline(sum(ln) / len(ln), color=color["ln"], ls="--", lw=1, label=t("vit_ln_band", lang))
+    for i, norm in enumerate(("bn", "bn_ffn")):
+        for key, hollow in (("test_accuracy", False), ("precise_test_accuracy", True)):
+            x, mid, lo, hi = [], [], [], []
+            for g in groups:
+                values = [r[key] for r in data["final"] if r["norm"] == norm and r["group"] == g]
+                m = sum(values) / len(values)
+                x.append(g * 2 ** ((i - 0.5) * 0.25 + (0.08 if hollow else -0.08)))
+                mid.append(m)
+                lo.append(m - min(values))
+                hi.append(max(values) - m)
+            left.errorbar(x, mid, yerr=[lo, hi], fmt="o" + ("" if hollow else "-"), color=color[norm], mfc="white" if hollow else color[norm],
+                          capsize=3, lw=1, label=None if hollow else t(f"vit_{norm}", lang))
+    left.plot([], [], "o", mfc="white", color="#333333", label=t("vit_precise", lang))
+    log2_axis(left, groups)
+    left.set_xlabel(t("vit_group", lang))
+    left.set_ylabel(t("vit_test_acc", lang))
+    left.yaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.01))
+    left.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
+    left.set_title(t("vit_final", lang), loc="left", fontsize=9)
+    left.legend(loc="lower right", fontsize=8)
+    dashes = dict(zip(groups, (":", "--", "-")))
+    for norm in ("ln", "bn", "bn_ffn"):
+        for g in [None] if norm == "ln" else groups:
+            rows = sorted((r for r in data["sweep"] if r["norm"] == norm and r["group"] == g), key=lambda r: r["lr"])
+            right.plot([r["lr"] for r in rows], [r["val_loss"] for r in rows], "o" + ("-" if g is None else dashes[g]), color=color[norm], ms=4)
+    right.set_xscale("log", base=2)
+    right.set_xticks(data["rates"], [f"{r:g}" for r in data["rates"]])
+    right.minorticks_off()
+    right.set_yscale("log")
+    right.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1, 2, 3, 5)))
+    right.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+    right.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+    right.set_xlabel(t("lr", lang))
+    right.set_ylabel(t("vit_val_loss", lang))
+    right.set_title(t("vit_sweep", lang), loc="left", fontsize=9)
     fig.tight_layout()
     return fig
 
