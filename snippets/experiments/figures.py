@@ -92,6 +92,12 @@ TEXT = {
     "bn_group2": {"zh": "BN，2 条序列的统计量", "en": "BN, statistics of 2 sequences"},
     "precise": {"zh": "PreciseBN 之后", "en": "after PreciseBN"},
     "blocks": {"zh": "个块", "en": "blocks"},
+    "law": {"zh": "∝ √(b−1)/b（样本 0 也在批中）", "en": "∝ √(b−1)/b (sample 0 is in its batch)"},
+    "inverse_sqrt": {"zh": "∝ 1/√b（从批大小 2 起）", "en": "∝ 1/√b (from batch size 2)"},
+    "channels_grown": {"zh": "方差变大的通道占比", "en": "share of channels whose variance grew"},
+    "cl_curves": {"zh": "训练损失：3 个种子的均值，色带为最小–最大", "en": "training loss: mean of 3 seeds, band min–max"},
+    "cl_final": {"zh": "训练结束后在留出序列上的损失（3 个种子，最小–最大）", "en": "after training, on held-out sequences (3 seeds, min–max)"},
+    "cl_loss": {"zh": "下一个 token 的交叉熵", "en": "next-token cross-entropy"},
     "vit_group": {"zh": "BN 每个统计量取自的图像数", "en": "images per BN statistic"},
     "vit_test_acc": {"zh": "测试准确率", "en": "test accuracy"},
     "vit_final": {"zh": "各自最佳学习率，3 个种子（最小–最大）", "en": "each at its best rate, 3 seeds (min–max)"},
@@ -143,9 +149,15 @@ def batch_composition(lang: str):
     ax.plot(b, [r["bn_train_std"] for r in rows], "o-", color=COLORS["bn"], label=t("bn_train", lang))
     ax.plot(b, [r["bn_eval_std"] for r in rows], "s--", color=COLORS["bn_eval"], label=t("bn_eval", lang))
     ax.plot(b, [r["ln_std"] for r in rows], "^:", color=COLORS["ln"], label=t("ln", lang))
+    first = rows[0]
+    dense = [2 ** (k / 8) for k in range(8, 8 * 7 + 1)]
+    scale = sum(r["bn_train_std"] * r["batch"] / (r["batch"] - 1) ** 0.5 for r in rows) / len(rows)  # the law's mean factor
+    ax.plot(dense, [scale * (x - 1) ** 0.5 / x for x in dense], "-", color="#333333", lw=0.8, label=t("law", lang))
+    ax.plot(dense, [first["bn_train_std"] * (first["batch"] / x) ** 0.5 for x in dense], ":", color="#999999", lw=1, label=t("inverse_sqrt", lang))
     log2_axis(ax, b)
     ax.set_xlabel(t("batch", lang))
     ax.set_ylabel(t("sample_spread", lang))
+    fig.tight_layout()
     ax.legend(loc="upper right")
     return fig
 
@@ -157,6 +169,9 @@ def padding(lang: str):
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.4, 3.4))
     left.plot(share, [r["bn_mean_drift"] for r in rows], "o-", color=COLORS["bn"], label=t("mean_drift", lang))
     left.plot(share, [r["bn_std_ratio"] for r in rows], "s--", color=COLORS["bn_eval"], label=t("std_ratio", lang))
+    channels = load_results("padding")["C"]
+    left.plot(share, [r["channels_inflated"] / channels for r in rows], "^:", color=COLORS["rms"], label=t("channels_grown", lang))
+    left.axhline(1.0, color="#333333", lw=0.6)
     left.set_xlabel(t("padding_share", lang))
     left.set_ylabel(t("bn_stats", lang))
     left.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8)
@@ -209,17 +224,39 @@ def train_eval_gap(lang: str):
 
 @figure
 def causal_leakage(lang: str):
+    """Left: the training curves, mean over seeds with a min-max band. Right: the held-out
+    losses in training and eval mode per configuration, mean with min-max bars."""
     data = load_results("causal_leakage")
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.4, 4.0))
     shades = {1: "#08306b", 2: "#2171b5", 4: "#6baed6", 8: "#9ecae1"}
-    for r in data["rows"]:
-        label = f"{t(r['norm'], lang)}, B = {r['batch']}"
-        color = COLORS["ln"] if r["norm"] == "ln" else shades[r["batch"]]
-        ax.plot(r["curve_step"], r["curve"], "-", color=color, label=label)
-    ax.axhline(data["entropy"], ls="--", color="#333333", lw=1, label=t("chance", lang))
-    ax.set_xlabel(t("step", lang))
-    ax.set_ylabel(t("train_loss", lang))
-    ax.legend(loc="lower left", ncols=2)
+    configs = list(dict.fromkeys((r["norm"], r["batch"]) for r in data["rows"]))
+    names = {c: (f"{t('ln', lang)}, B = {c[1]}" if c[0] == "ln" else f"BN, B = {c[1]}") for c in configs}
+    for c in configs:
+        rows = [r for r in data["rows"] if (r["norm"], r["batch"]) == c]
+        color = COLORS["ln"] if c[0] == "ln" else shades[c[1]]
+        steps = rows[0]["curve_step"]
+        columns = list(zip(*(r["curve"] for r in rows)))
+        left.plot(steps, [sum(v) / len(v) for v in columns], "-", color=color, label=names[c])
+        left.fill_between(steps, [min(v) for v in columns], [max(v) for v in columns], color=color, alpha=0.2, lw=0)
+    right_x = range(len(configs))
+    for offset, key, marker, label in ((-0.12, "train_mode_loss", "o", "train_short"), (0.12, "eval_mode_loss", "s", "eval_short")):
+        spreads = [[r[key] for r in data["rows"] if (r["norm"], r["batch"]) == c] for c in configs]
+        mean = [sum(v) / len(v) for v in spreads]
+        err = [[m - min(v) for m, v in zip(mean, spreads)], [max(v) - m for m, v in zip(mean, spreads)]]
+        right.errorbar([x + offset for x in right_x], mean, yerr=err, fmt=marker, color=COLORS["bn"] if key == "train_mode_loss" else COLORS["bn_eval"],
+                       markerfacecolor="white" if key == "eval_mode_loss" else None, capsize=3, label=t(label, lang))
+    right.set_xticks(list(right_x), [names[c] for c in configs], fontsize=8)
+    right.grid(axis="x", visible=False)
+    for ax in (left, right):
+        ax.axhline(data["entropy"], ls="--", color="#333333", lw=1, label=t("chance", lang))
+    left.set_xlabel(t("step", lang))
+    left.set_ylabel(t("train_loss", lang))
+    left.set_title(t("cl_curves", lang), loc="left", fontsize=9)
+    left.legend(loc="lower left", ncols=2, fontsize=8)
+    right.set_ylabel(t("cl_loss", lang))
+    right.set_title(t("cl_final", lang), loc="left", fontsize=9)
+    right.legend(loc="upper right", fontsize=8)
+    fig.tight_layout()
     return fig
 
 
