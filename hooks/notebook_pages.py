@@ -122,7 +122,9 @@ CELL_ID = re.compile(r'(<div class="jp-Cell [^"]*" id=")cell-id=[^"]*(")')
 def number_cells(content: str) -> str:
     """nbconvert's cell ids are nbformat's random ones; number them as in the download."""
     numbers = iter(range(1, 1 << 30))
-    return CELL_ID.sub(lambda m: f"{m[1]}cell-{next(numbers)}{m[2]}", content)
+    # "nb-cell-N", not "cell-N": mkdocs-jupyter gives the copy text of its N-th code cell the id
+    # "cell-N", and a second element with that id made the copy button copy the wrong cell.
+    return CELL_ID.sub(lambda m: f"{m[1]}nb-cell-{next(numbers)}{m[2]}", content)
 
 
 def on_page_content(content: str, page, config, files) -> str:

@@ -62,7 +62,26 @@ def test_the_download_is_the_same_file_from_build_to_build(built_site):
     numbered = [f"cell-{n}" for n in range(1, len(notebook.cells) + 1)]
     assert [cell.id for cell in notebook.cells] == numbered
     page = BeautifulSoup((path.parent / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert [cell["id"] for cell in page.select("div.jp-Cell[id]")] == numbered, "the page numbers its cells alike"
+    assert [cell["id"] for cell in page.select("div.jp-Cell[id]")] == [f"nb-{n}" for n in numbered], "the page numbers its cells alike"
+
+
+def test_every_copy_button_copies_its_own_cell(built_site):
+    """Ids are unique on every notebook page, and each copy button's target holds exactly the
+    source of its code cell (a duplicate id once made a button copy a Markdown cell)."""
+    problems = []
+    for page_path in sorted(built_site.path.glob("**/notebooks/*/index.html")):
+        page = BeautifulSoup(page_path.read_text(encoding="utf-8"), "html.parser")
+        ids = [tag["id"] for tag in page.find_all(id=True)]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            problems.append(f"{page_path.relative_to(built_site.path)}: duplicate ids {duplicates[:5]}")
+        notebook = nbformat.read(next(page_path.parent.glob("*.ipynb")), as_version=4)
+        sources = [c.source.strip() for c in notebook.cells if c.cell_type == "code"]
+        buttons = page.select("clipboard-copy[for]")
+        copied = [(page.find(id=b["for"]).get_text() if page.find(id=b["for"]) else "").strip() for b in buttons]
+        if copied != sources:
+            problems.append(f"{page_path.relative_to(built_site.path)}: copy buttons copy {[c[:30] for c in copied]}, cells are {[c[:30] for c in sources]}")
+    assert not problems, "\n".join(problems)
 
 
 def test_no_raw_notebook_source_is_published(built_site):

@@ -49,12 +49,19 @@ def language_problems(text: str, language: str) -> str | None:
     return None
 
 
+META_ATTRIBUTES = {"name", "property", "content", "charset", "http-equiv"}
+
+
 def meta_problems(path: str, language: str, soup: BeautifulSoup, site_description: str) -> list[str]:
+    """A <meta> tag with other attributes is one whose value was not escaped: a double quote in
+    it ended the attribute and the rest of the text became attributes of its own."""
+    problems = [f"{path}: <meta> with junk attributes {sorted(set(tag.attrs) - META_ATTRIBUTES)} (an unescaped value)"
+                for tag in soup.find_all("meta") if set(tag.attrs) - META_ATTRIBUTES]
+
     def meta(**attrs):
         tag = soup.find("meta", attrs=attrs)
         return tag["content"] if tag else None
 
-    problems = []
     description = meta(name="description")
     if not description or description == site_description:
         problems.append(f"{path}: no description of its own (front matter `description:`)")
