@@ -56,12 +56,22 @@ TEXT = {
     "output_change": {"zh": "真实 token 输出的平均变化", "en": "mean change of real tokens' outputs"},
     "mean_drift": {"zh": "均值偏移（以真实标准差为单位）", "en": "mean drift (in real-token stds)"},
     "std_ratio": {"zh": "标准差之比（含填充 / 真实）", "en": "std ratio (with padding / real)"},
-    "tokens": {"zh": "批中的 token 数 n", "en": "tokens in the batch, n"},
-    "mean_std": {"zh": "批均值的标准差", "en": "std of the batch mean"},
-    "expected": {"zh": "σ/√n（独立同分布的期望）", "en": "σ/√n (expected for i.i.d.)"},
-    "iid": {"zh": "独立同分布", "en": "i.i.d. values"},
-    "embedding": {"zh": "文本：随机字符嵌入", "en": "text: random character embedding"},
-    "classes": {"zh": "文本：字符类别", "en": "text: character classes"},
+    "iid": {"zh": "独立同分布的值", "en": "i.i.d. values"},
+    "sn_chars": {"zh": "随机字符嵌入", "en": "random character embedding"},
+    "sn_attn": {"zh": "第 {} 块，注意力之前", "en": "block {}, before attention"},
+    "sn_ffn": {"zh": "第 {} 块，FFN 之前", "en": "block {}, before the FFN"},
+    "sn_final": {"zh": "最后的归一化之前", "en": "before the final norm"},
+    "sn_tokens": {"zh": "n = B·T：每个 token 都算数", "en": "n = B·T: every token counts"},
+    "sn_sequences": {"zh": "n = B：每条序列只算一个值", "en": "n = B: one value per sequence"},
+    "sn_n_eff": {"zh": "n_eff（各通道的几何平均）", "en": "n_eff (geometric mean over channels)"},
+    "sn_tokens_axis": {"zh": "批中的 token 数 B·T（T = {}）", "en": "tokens in the batch, B·T (T = {})"},
+    "sn_exponent": {"zh": "指数 e，n_eff = B·Tᵉ", "en": "exponent e, n_eff = B·Tᵉ"},
+    "sn_mean_at": {"zh": "批均值，B = {}", "en": "batch mean, B = {}"},
+    "sn_var_at": {"zh": "批方差，B = {}", "en": "batch variance, B = {}"},
+    "sn_every_token": {"zh": "每个 token 都算数", "en": "every token counts"},
+    "sn_halfway": {"zh": "对数尺度上的中点", "en": "halfway on a log scale"},
+    "sn_one_value": {"zh": "每条序列一个值", "en": "one value per sequence"},
+    "sn_note": {"zh": "误差棒：{models} 个训练好的模型 × {draws} 组窗口，最小–最大", "en": "bars: min–max over {models} trained models × {draws} sets of windows"},
     "loss": {"zh": "验证损失", "en": "validation loss"},
     "train_mode": {"zh": "训练模式（批统计量）", "en": "training mode (batch statistics)"},
     "eval_mode": {"zh": "推理模式（滑动统计量）", "en": "eval mode (running statistics)"},
@@ -73,6 +83,14 @@ TEXT = {
     "ms": {"zh": "中位时延（毫秒）", "en": "median latency (ms)"},
     "block": {"zh": "整个 Transformer 块", "en": "whole Transformer block"},
     "norm_alone": {"zh": "仅归一化层", "en": "normalization alone"},
+    "ic_bn": {"zh": "BN：转置 → BatchNorm1d → 转置", "en": "BN: transpose → BatchNorm1d → transpose"},
+    "ic_bn_view": {"zh": "BN：(B·T, C) 视图", "en": "BN on a (B·T, C) view"},
+    "ic_ln_folded": {"zh": "LN，γ、β 已折叠", "en": "LN, γ and β folded"},
+    "ic_dyt": {"zh": "DyT", "en": "DyT"},
+    "ic_compiled": {"zh": "空心：torch.compile", "en": "hollow: torch.compile"},
+    "ic_ms": {"zh": "毫秒（对数轴）", "en": "ms (log scale)"},
+    "ic_relative": {"zh": "耗时 / 不归一化的块", "en": "time / block without normalization"},
+    "ic_note": {"zh": "点：{n} 个进程中位数的中位数；竖线：各进程的最小–最大", "en": "dots: median of {n} process medians; bars: min–max over processes"},
     "final_val": {"zh": "最终验证损失", "en": "final validation loss"},
     "eval_short": {"zh": "推理模式", "en": "eval mode"},
     "train_short": {"zh": "训练模式", "en": "training mode"},
@@ -82,16 +100,18 @@ TEXT = {
     "val_eval": {"zh": "验证损失（推理模式）", "en": "validation loss (eval mode)"},
     "char_lm_final": {"zh": "各自最佳学习率，2000 步，3 个种子（最小–最大）", "en": "each at its best rate, 2000 iterations, 3 seeds (min–max)"},
     "char_lm_sweep": {"zh": "学习率扫描（500 步，1 个种子）", "en": "learning-rate sweep (500 iterations, 1 seed)"},
-    "char_lm_depth": {"zh": "深度：2 与 6 个块（500 步）", "en": "depth: 2 and 6 blocks (500 iterations)"},
     "char_lm_curves": {"zh": "验证损失随步数（3 个种子的均值）", "en": "validation loss over training (mean of 3 seeds)"},
     "lr": {"zh": "峰值学习率", "en": "peak learning rate"},
+    "depth_sweep": {"zh": "学习率扫描（400 步，1 个种子）；点线 2 个块，实线 6 个块", "en": "learning-rate sweep (400 steps, 1 seed); dotted 2 blocks, solid 6"},
+    "depth_final": {"zh": "各自最佳学习率，1000 步，3 个种子（最小–最大）", "en": "each at its best rate, 1000 steps, 3 seeds (min–max)"},
+    "n_blocks": {"zh": "Transformer 块数", "en": "Transformer blocks"},
+    "bn64": {"zh": "BN（64 条序列）", "en": "BN (64 sequences)"},
     "published": {"zh": "nanoGPT 公布值 1.88", "en": "nanoGPT, published 1.88"},
     "bn_ffn": {"zh": "BN + FFN 内 BN", "en": "BN + BN in FFN"},
     "powernorm": {"zh": "PowerNorm", "en": "PowerNorm"},
     "dyt_default": {"zh": "DyT（α₀ = 0.5）", "en": "DyT (α₀ = 0.5)"},
     "bn_group2": {"zh": "BN，2 条序列的统计量", "en": "BN, statistics of 2 sequences"},
     "precise": {"zh": "PreciseBN 之后", "en": "after PreciseBN"},
-    "blocks": {"zh": "个块", "en": "blocks"},
     "law": {"zh": "∝ √(b−1)/b（样本 0 也在批中）", "en": "∝ √(b−1)/b (sample 0 is in its batch)"},
     "inverse_sqrt": {"zh": "∝ 1/√b（从批大小 2 起）", "en": "∝ 1/√b (from batch size 2)"},
     "channels_grown": {"zh": "方差变大的通道占比", "en": "share of channels whose variance grew"},
@@ -188,18 +208,55 @@ def padding(lang: str):
 
 @figure
 def stat_noise(lang: str):
-    rows = load_results("stat_noise")["rows"]
-    n = [r["tokens"] for r in rows]
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
-    ax.plot(n, [r["expected_mean_std"] for r in rows], "-", color="#333333", lw=1, label=t("expected", lang))
-    ax.plot(n, [r["iid_mean_std"] for r in rows], "o", color=COLORS["iid"], label=t("iid", lang))
-    ax.plot(n, [r["embedding_mean_std"] for r in rows], "s--", color=COLORS["ln"], label=t("embedding", lang))
-    ax.plot(n, [r["classes_mean_std"] for r in rows], "^-", color=COLORS["bn"], label=t("classes", lang))
-    ax.set_xscale("log", base=2)
-    ax.set_yscale("log")
-    ax.set_xlabel(t("tokens", lang))
-    ax.set_ylabel(t("mean_std", lang))
-    ax.legend(loc="lower left")
+    data = load_results("stat_noise")
+    s, T, sizes, layers = data["summary"], data["T"], data["sizes"], data["layers"]
+    sources = ["iid", "chars"] + layers
+    shade = plt.get_cmap("viridis")
+    colour = {"iid": COLORS["iid"], "chars": "#e377c2", **{n: shade(0.9 * i / (len(layers) - 1)) for i, n in enumerate(layers)}}
+
+    def name(source: str) -> str:  # block0_attn -> "block 1, before attention"
+        if source in ("iid", "chars", "final"):
+            return t("sn_" + source if source != "iid" else "iid", lang)
+        block, part = source.removeprefix("block").split("_")
+        return t("sn_" + part, lang).format(int(block) + 1)
+
+    def bars(rows, key):
+        mean = [r[key]["mean"] for r in rows]
+        return mean, [[m - r[key]["min"] for m, r in zip(mean, rows)], [r[key]["max"] - m for m, r in zip(mean, rows)]]
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.4, 5.0), gridspec_kw={"width_ratios": [1, 1.1]})
+    left.plot(sizes, [b * T for b in sizes], "-", color="#333333", lw=1, label=t("sn_tokens", lang))
+    left.plot(sizes, sizes, ":", color="#333333", lw=1, label=t("sn_sequences", lang))
+    for source in sources:
+        mean, err = bars(s[source], "n_eff")
+        left.errorbar(sizes, mean, yerr=err, fmt="o-" if source in layers else "s--", ms=3, lw=1, capsize=2, color=colour[source], label=name(source))
+    log2_axis(left, sizes)
+    left.set_yscale("log", base=2)
+    left.set_xlabel(t("batch", lang))
+    left.set_ylabel(t("sn_n_eff", lang))
+    top = left.secondary_xaxis("top", functions=(lambda b: b * T, lambda n: n / T))
+    top.set_xticks([b * T for b in sizes[::2]], [str(b * T) for b in sizes[::2]])
+    top.set_xlabel(t("sn_tokens_axis", lang).format(T), fontsize=9)
+    left.legend(loc="lower right", fontsize=6.5)
+    x = range(len(sources))
+    marks = [("exponent", 0, "o", t("sn_mean_at", lang).format(sizes[0])), ("exponent", -1, "s", t("sn_mean_at", lang).format(sizes[-1])),
+             ("exponent_var", -1, "^", t("sn_var_at", lang).format(sizes[-1]))]
+    for k, (key, i, marker, label) in enumerate(marks):
+        rows = [s[source][i] for source in sources]
+        mean, err = bars(rows, key)
+        right.errorbar([j + 0.22 * (k - 1) for j in x], mean, yerr=err, fmt=marker, ms=4, capsize=2,
+                       color=["#1f77b4", "#08306b", "#d62728"][k], label=label)
+    for level, key in ((1.0, "sn_every_token"), (0.5, "sn_halfway"), (0.0, "sn_one_value")):
+        right.axhline(level, color="#7f7f7f", lw=0.8, ls="-" if level != 0.5 else "--")
+        right.text(len(sources) - 0.5, level + 0.015, t(key, lang), ha="right", va="bottom", fontsize=7, color="#555555")
+    right.set_xticks(list(x), [name(src) for src in sources], rotation=40, ha="right", fontsize=7.5)
+    right.set_ylim(-0.05, 1.25)
+    right.set_ylabel(t("sn_exponent", lang))
+    runs = data["runs"]
+    note = t("sn_note", lang).format(models=len({r["model_seed"] for r in runs}), draws=len({r["draw_set"] for r in runs}))
+    right.set_title(note, loc="left", fontsize=8)
+    right.legend(loc="center left", bbox_to_anchor=(0.0, 0.3), fontsize=7)
+    fig.tight_layout()
     return fig
 
 
@@ -299,29 +356,54 @@ def tiny_transformer(lang: str):
 
 @figure
 def inference_cost(lang: str):
+    """Left: the normalization alone, in ms. Right: the whole block, relative to the block
+    without normalization. Dots are medians over processes, bars the range across processes;
+    hollow markers are torch.compile'd."""
     data = load_results("inference_cost")
-    rows = data["rows"]
-    widths = sorted({r["width"] for r in rows})
-    fig, axes = plt.subplots(1, 2, figsize=(9.6, 3.6))
-    for ax, prefix, names, title in (
-        (axes[0], "block_", ["ln", "rms", "dyt", "bn", "bn_folded"], "block"),
-        (axes[1], "norm_", ["ln", "rms", "dyt", "bn"], "norm_alone"),
-    ):
+    rows = {(r["width"], r["variant"]): r for r in data["rows"]}
+    widths = sorted({r["width"] for r in data["rows"]})
+    label = {"bn": "ic_bn", "bn_view": "ic_bn_view", "bn_folded": "bn_folded", "ln": "ln", "ln_folded": "ic_ln_folded",
+             "rms": "rms", "dyt": "ic_dyt", "none": "none"}
+    color = {**COLORS, "bn_view": "#17becf", "ln_folded": "#ff9896"}
+    fig, axes = plt.subplots(1, 2, figsize=(10.4, 4.4))
+    panels = (
+        (axes[0], "norm_", ["bn", "bn_view", "ln", "ln_folded", "rms", "dyt", "ln_compiled", "rms_compiled", "dyt_compiled"], "norm_alone"),
+        (axes[1], "block_", ["bn", "bn_view", "bn_folded", "ln", "ln_folded", "rms", "dyt", "none_compiled", "ln_compiled", "rms_compiled"], "block"),
+    )
+    for ax, prefix, names, title in panels:
+        names = [n for n in names if (widths[0], prefix + n) in rows]  # compiled ones only where compile worked
         step = 0.8 / len(names)
         for i, name in enumerate(names):
-            picked = [next(r for r in rows if r["width"] == w and r["variant"] == prefix + name) for w in widths]
+            base = name.removesuffix("_compiled")
+            scale = [rows[(w, "block_none")]["median_ms"] if prefix == "block_" else 1.0 for w in widths]
+            picked = [rows[(w, prefix + name)] for w in widths]
+            mid = [r["median_ms"] / s for r, s in zip(picked, scale)]
+            err = [[m - r["min_ms"] / s for m, r, s in zip(mid, picked, scale)], [r["max_ms"] / s - m for m, r, s in zip(mid, picked, scale)]]
             x = [j + (i - (len(names) - 1) / 2) * step for j in range(len(widths))]
-            med = [r["median_ms"] for r in picked]
-            err = [[r["median_ms"] - r["q1_ms"] for r in picked], [r["q3_ms"] - r["median_ms"] for r in picked]]
-            label = t("bn_eval", lang) if name == "bn" else t(name, lang)
-            ax.bar(x, med, width=step, yerr=err, color=COLORS[name], label=label, capsize=2)
+            hollow = name.endswith("_compiled")
+            ax.errorbar(x, mid, yerr=err, fmt="D" if hollow else "o", color=color[base], markerfacecolor="white" if hollow else color[base],
+                        markersize=5, capsize=2, linewidth=1, label=None if hollow else t(label[base], lang))
+        if prefix == "block_":
+            ax.axhline(1.0, color=COLORS["none"], linewidth=0.8, linestyle="--", label=t("none", lang))
+            ax.set_ylabel(t("ic_relative", lang))
+        else:
+            ax.set_yscale("log")
+            ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=10, subs=(1, 2, 5)))
+            ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:g}"))
+            ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+            ax.set_ylabel(t("ic_ms", lang))
         ax.set_xticks(range(len(widths)), [str(w) for w in widths])
         ax.set_xlabel(t("width", lang))
-        ax.set_ylabel(t("ms", lang))
         ax.set_title(t(title, lang), loc="left")
         ax.grid(axis="x", visible=False)
-    axes[0].legend(loc="upper left", fontsize=8)
-    fig.tight_layout()
+    handles, labels = [], []
+    for ax in axes:
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h)
+                labels.append(lab)
+    fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=8, frameon=False, title=f"{t('ic_compiled', lang)}; {t('ic_note', lang).format(n=data['processes'])}", title_fontsize=8)
+    fig.tight_layout(rect=(0, 0.17, 1, 1))
     return fig
 
 
@@ -330,8 +412,8 @@ def char_lm(lang: str):
     data = load_results("char_lm")
     norms = ["ln", "rms", "bn", "bn_ffn", "powernorm", "dyt", "none"]
     label = {n: t("dyt_default" if n == "dyt" else n, lang) for n in norms}
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7.2))
-    ax = axes[0][0]  # the comparison: mean and min-max over seeds, eval mode; BN's other modes
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2))
+    ax = axes[0]  # the comparison: mean and min-max over seeds, eval mode; BN's other modes
     for i, n in enumerate(norms):
         rows = [r for r in data["final"] if r["norm"] == n and r["group"] is None and r["lr"] == data["best_lr"][n]]
         v = [r["val_loss"] for r in rows]
@@ -348,7 +430,7 @@ def char_lm(lang: str):
     ax.set_ylabel(t("val_eval", lang))
     ax.set_title(t("char_lm_final", lang), loc="left", fontsize=9)
     ax.legend(loc="upper left", fontsize=7)
-    ax = axes[0][1]  # the learning-rate sweep
+    ax = axes[1]  # the learning-rate sweep
     for n in norms:
         rows = sorted((r for r in data["sweep"] if r["norm"] == n), key=lambda r: r["lr"])
         ax.plot([r["lr"] for r in rows], [r["val_loss"] if r["val_loss"] == r["val_loss"] else None for r in rows], "o-", color=COLORS[n], label=label[n])
@@ -360,24 +442,7 @@ def char_lm(lang: str):
     ax.set_ylabel(t("val_eval", lang))
     ax.set_title(t("char_lm_sweep", lang), loc="left", fontsize=9)
     ax.legend(fontsize=7, ncol=2)
-    ax = axes[1][0]  # depth: the sweep at 2 and 6 blocks, with the 3-seed range at the best rate
-    for n in ["ln", "bn", "none"]:
-        for layers, style_ in ((2, ":"), (6, "-")):
-            rows = [r for r in data["depth"] if r["norm"] == n and r["layers"] == layers]
-            seed1 = sorted((r for r in rows if r["seed"] == 1), key=lambda r: r["lr"])
-            ax.plot([r["lr"] for r in seed1], [r["val_loss"] if r["val_loss"] == r["val_loss"] else None for r in seed1], "o" + style_, color=COLORS[n],
-                    label=f"{label[n]}, {layers} {t('blocks', lang)}")
-            best = min(seed1, key=lambda r: r["val_loss"] if r["val_loss"] == r["val_loss"] else float("inf"))["lr"]
-            v = [r["val_loss"] for r in rows if r["lr"] == best]
-            ax.vlines(best, min(v), max(v), color=COLORS[n], linewidth=3, alpha=0.5)
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(rates, [f"{x:g}" for x in rates])
-    ax.minorticks_off()
-    ax.set_xlabel(t("lr", lang))
-    ax.set_ylabel(t("val_eval", lang))
-    ax.set_title(t("char_lm_depth", lang), loc="left", fontsize=9)
-    ax.legend(fontsize=7, ncol=2)
-    ax = axes[1][1]  # the curves of the comparison runs: have they flattened?
+    ax = axes[2]  # the curves of the comparison runs: have they flattened?
     for n in norms:
         rows = [r for r in data["final"] if r["norm"] == n and r["group"] is None and r["lr"] == data["best_lr"][n]]
         steps = rows[0]["curve"]["step"]
@@ -387,6 +452,41 @@ def char_lm(lang: str):
     ax.set_xlabel(t("step", lang))
     ax.set_ylabel(t("val_eval", lang))
     ax.set_title(t("char_lm_curves", lang), loc="left", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+@figure
+def depth(lang: str):
+    data = load_results("depth")
+    norms = ["ln", "bn", "none"]
+    label = {"ln": t("ln", lang), "bn": t("bn64", lang), "none": t("none", lang)}
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    ax = axes[0]
+    for n in norms:
+        for layers, line in ((2, ":"), (6, "-")):
+            rows = sorted((r for r in data["sweep"] if r["norm"] == n and r["layers"] == layers), key=lambda r: r["lr"])
+            ax.plot([r["lr"] for r in rows], [r["val_loss"] if r["val_loss"] != float("inf") else None for r in rows], "o" + line,
+                    color=COLORS[n], label=label[n] if layers == 6 else None)
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(data["rates"], [f"{x:g}" for x in data["rates"]])
+    ax.minorticks_off()
+    ax.set_xlabel(t("lr", lang))
+    ax.set_ylabel(t("val_eval", lang))
+    ax.set_title(t("depth_sweep", lang), loc="left", fontsize=9)
+    ax.legend(fontsize=8)
+    ax = axes[1]
+    for i, n in enumerate(norms):
+        for j, layers in enumerate((2, 6)):
+            s = data["summary"][f"{n}@{layers}"]
+            x = j + (i - 1) * 0.12
+            ax.errorbar([x], [s["mean"]], yerr=[[s["mean"] - s["min"]], [s["max"] - s["mean"]]], fmt="o", color=COLORS[n], capsize=4,
+                        label=label[n] if j == 0 else None)
+    ax.set_xticks([0, 1], ["2", "6"])
+    ax.set_xlabel(t("n_blocks", lang))
+    ax.set_ylabel(t("val_eval", lang))
+    ax.set_title(t("depth_final", lang), loc="left", fontsize=9)
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
