@@ -237,7 +237,7 @@ def stat_noise(lang: str):
     top = left.secondary_xaxis("top", functions=(lambda b: b * T, lambda n: n / T))
     top.set_xticks([b * T for b in sizes[::2]], [str(b * T) for b in sizes[::2]])
     top.set_xlabel(t("sn_tokens_axis", lang).format(T), fontsize=9)
-    left.legend(loc="lower right", fontsize=6.5)
+    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=3, fontsize=6.5)
     x = range(len(sources))
     marks = [("exponent", 0, "o", t("sn_mean_at", lang).format(sizes[0])), ("exponent", -1, "s", t("sn_mean_at", lang).format(sizes[-1])),
              ("exponent_var", -1, "^", t("sn_var_at", lang).format(sizes[-1]))]
