@@ -78,7 +78,7 @@ def report(name, grad, dims):
     x_hat = (x - x.mean(dim=dims, keepdim=True)) / x.std(dim=dims, unbiased=False, keepdim=True)
     total = grad.sum(dim=dims).abs().max().item()
     cosine = ((grad * x_hat).sum(dim=dims) / (grad.norm(dim=dims) * x_hat.norm(dim=dims))).abs().max().item()
-    print(f"{name}: largest |sum over the pool| {total:.1e}, largest |cos(dL/dx, x_hat)| {cosine:.1e}")
+    print(f"{name}: |sum over the pool| <= {total:.1e}, |cos(dL/dx, x_hat)| <= {cosine:.1e}")
     assert total < 1e-12 and cosine < 1e-4
 
 
@@ -104,8 +104,8 @@ for name, layer in (("BatchNorm", bn), ("LayerNorm", ln)):
     base = grad_of_sample_0(grad_fn, x[1:], upstream[1:])
     moved_x = (grad_of_sample_0(grad_fn, others_x, upstream[1:]) - base).abs().max().item()
     moved_up = (grad_of_sample_0(grad_fn, x[1:], others_up) - base).abs().max().item()
-    print(f"{name}: sample 0's gradient moves by {moved_x:.3f} when the other samples change, "
-          f"by {moved_up:.3f} when only their upstream gradients do")
+    print(f"{name}: sample 0's gradient moves by {moved_x:.3f} (other samples changed), "
+          f"{moved_up:.3f} (their upstream gradients only)")
     if name == "BatchNorm":
         assert moved_x > 0.05 and moved_up > 0.05
     else:

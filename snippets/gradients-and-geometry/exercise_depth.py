@@ -29,6 +29,7 @@ def gradient_norms(residual: bool, width: int = 128, depth: int = 32, batch: int
 
 plain, res = gradient_norms(residual=False), gradient_norms(residual=True)
 growth_plain, growth_res = plain[0] / plain[-1], res[0] / res[-1]
-print(f"32 blocks, gradient norm after block 1 / after block 32: {growth_plain:.0f} without residual "
-      f"connections ({growth_plain ** (1 / 31):.2f} per block), {growth_res:.1f} with them")
+print("32 blocks, gradient norm after block 1 / after block 32:")
+print(f"  without residual connections: {growth_plain:.0f} ({growth_plain ** (1 / 31):.2f} per block)")
+print(f"  with residual connections:    {growth_res:.1f}")
 assert growth_plain > 50 and growth_res < growth_plain / 10

@@ -16,8 +16,8 @@ x = torch.randn(5, C, dtype=DT).to(device)
 a, b = 3.7, -1.2
 ln = nn.LayerNorm(C, eps=0.0, elementwise_affine=False).to(device, DT)
 rms = nn.RMSNorm(C, eps=0.0, elementwise_affine=False).to(device, DT)
-print(f"max |LN(a x + b 1) - LN(x)| = {(ln(a * x + b) - ln(x)).abs().max():.1e}, "
-      f"max |RMSNorm(a x) - RMSNorm(x)| = {(rms(a * x) - rms(x)).abs().max():.1e}, "
-      f"max |RMSNorm(a x + b 1) - RMSNorm(x)| = {(rms(a * x + b) - rms(x)).abs().max():.2f}")
+print(f"max |LN(a x + b 1) - LN(x)|           = {(ln(a * x + b) - ln(x)).abs().max():.1e}")
+print(f"max |RMSNorm(a x) - RMSNorm(x)|       = {(rms(a * x) - rms(x)).abs().max():.1e}")
+print(f"max |RMSNorm(a x + b 1) - RMSNorm(x)| = {(rms(a * x + b) - rms(x)).abs().max():.2f}")
 assert torch.allclose(ln(a * x + b), ln(x)) and torch.allclose(rms(a * x), rms(x))
 assert not torch.allclose(rms(a * x + b), rms(x))  # RMSNorm keeps the shift along 1

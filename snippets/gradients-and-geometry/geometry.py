@@ -34,8 +34,8 @@ ln = nn.LayerNorm(C, eps=0.0, elementwise_affine=False).to(device, DT)
 y = ln(x)
 projection = root_c * px / px.norm(dim=-1, keepdim=True)
 print(f"LayerNorm: |sum of features| <= {y.sum(-1).abs().max():.1e}, "
-      f"norm {y.norm(dim=-1).min():.6f} to {y.norm(dim=-1).max():.6f} (sqrt(C) = {root_c:.6f}), "
-      f"max |LN(x) - sqrt(C) Px/|Px||| = {(y - projection).abs().max():.1e}")
+      f"norm {y.norm(dim=-1).min():.6f} to {y.norm(dim=-1).max():.6f} (sqrt(C) = {root_c:.6f})")
+print(f"           max |LN(x) - sqrt(C) Px / |Px|| = {(y - projection).abs().max():.1e}")
 assert y.sum(-1).abs().max() < 1e-12
 assert torch.allclose(y.norm(dim=-1), torch.full((N,), root_c, dtype=DT, device=device))
 assert torch.allclose(y, projection)
@@ -50,7 +50,8 @@ y_eps = nn.LayerNorm(C, eps=eps, elementwise_affine=False).to(device, DT)(quiet)
 assert torch.allclose(y_eps, root_c * quiet_px / torch.sqrt(quiet_px.norm(dim=-1, keepdim=True) ** 2 + C * eps))
 radius = y_eps.norm(dim=-1) / root_c
 print(f"LayerNorm, eps = 1e-5: radius / sqrt(C) is {radius[0]:.3f} for a token with std "
-      f"{quiet[0].std(unbiased=False):.4f}, at least {radius[1:].min():.7f} for the others")
+      f"{quiet[0].std(unbiased=False):.4f},")
+print(f"           at least {radius[1:].min():.7f} for the others")
 assert radius[0] < 0.8 and bool((radius[1:] > 0.99999).all()) and bool((radius < 1).all())
 # --8<-- [end:eps]
 
@@ -58,8 +59,8 @@ assert radius[0] < 0.8 and bool((radius[1:] > 0.99999).all()) and bool((radius <
 rms = nn.RMSNorm(C, eps=0.0, elementwise_affine=False).to(device, DT)
 z = rms(x)
 print(f"RMSNorm: sum of features from {z.sum(-1).min():.2f} to {z.sum(-1).max():.2f} (not 0), "
-      f"norm {z.norm(dim=-1).min():.6f} to {z.norm(dim=-1).max():.6f}; "
-      f"max |RMSNorm(Px) - LN(x)| = {(rms(px) - y).abs().max():.1e}")
+      f"norm {z.norm(dim=-1).min():.6f} to {z.norm(dim=-1).max():.6f}")
+print(f"         max |RMSNorm(Px) - LN(x)| = {(rms(px) - y).abs().max():.1e}")
 assert torch.allclose(z, root_c * x / x.norm(dim=-1, keepdim=True))
 assert torch.allclose(z.norm(dim=-1), torch.full((N,), root_c, dtype=DT, device=device))
 assert z.sum(-1).abs().max() > 1.0  # RMSNorm keeps each token's mean: no hyperplane

@@ -41,7 +41,7 @@ psi_b = torch.sqrt((xr * xr).mean(dim=(0, 1)) + EPS)
 x_hat = x / psi_b.detach()
 by_hand = (upstream - x_hat * (upstream * x_hat).mean(dim=(0, 1))) / psi_b.detach()
 err = (xr.grad - by_hand).abs().max().item()
-print(f"(a) x / psi_B: dL/dx = (g - x_hat * mean(g * x_hat)) / psi_B, max |diff| to autograd {err:.1e}")
+print(f"(a) dL/dx of x / psi_B, by the formula: max |diff| to autograd {err:.1e}")
 assert err < 1e-12
 
 # (b) psi_B^2 = sigma_B^2 + mu_B^2, so psi_B >= sigma_B: the 1/psi in front of the gradient
@@ -49,7 +49,7 @@ assert err < 1e-12
 sigma_b = x.std(dim=(0, 1), unbiased=False)
 mu_b = x.mean(dim=(0, 1))
 assert torch.allclose(psi_b.detach() ** 2 - EPS, sigma_b**2 + mu_b**2) and bool((psi_b > sigma_b).all())
-print(f"(b) per channel, psi_B / sigma_B = {[round(v, 2) for v in (psi_b.detach() / sigma_b).tolist()]}")
+print(f"(b) psi_B / sigma_B per channel: {[round(v, 2) for v in (psi_b.detach() / sigma_b).tolist()]}")
 
 # (c) PowerNorm's training step: the forward divides by the running psi of earlier steps and
 # the backward subtracts the running nu, so sample 0 sees nothing of its batch mates.
@@ -73,7 +73,7 @@ x_other[1:] = (3.0 + 2.0 * torch.randn(B - 1, T, C, dtype=DT)).to(device)
 up_other[1:] = torch.randn(B - 1, T, C, dtype=DT).to(device)
 y0_other, g0_other = sample_0(x_other, up_other)
 moved = max((y0 - y0_other).abs().max().item(), (g0 - g0_other).abs().max().item())
-print(f"(c) PowerNorm: other samples replaced, sample 0's output and gradient move by {moved:.1e}")
+print(f"(c) other samples replaced: sample 0's output and gradient move by {moved:.1e}")
 assert moved == 0.0
 
 # (d) nu against the batch average it stands in for, Lambda_t = mean(g * x_hat) with
@@ -89,7 +89,7 @@ for step in range(200):
     lambdas.append(_real_mean(up * x_hat, mask.unsqueeze(-1).to(DT)))
     nus.append(pn.nu.clone())
 lam, nu = torch.stack(lambdas[100:]), torch.stack(nus[100:])  # the second half, past the start
-print(f"(d) over steps 100-199, channel means: Lambda_t {lam.mean(0).mean():.3f}, nu {nu.mean(0).mean():.3f}; "
-      f"std across steps: Lambda_t {lam.std(0).mean():.4f}, nu {nu.std(0).mean():.4f}")
+print(f"(d) steps 100-199, mean over steps: Lambda_t {lam.mean(0).mean():.3f}, nu {nu.mean(0).mean():.3f}")
+print(f"    std over steps:  Lambda_t {lam.std(0).mean():.4f}, nu {nu.std(0).mean():.4f}")
 assert (lam.mean(0) - nu.mean(0)).abs().max() < 0.05 and bool((nu.std(0) < 0.5 * lam.std(0)).all())
 # --8<-- [end:checks]
