@@ -258,8 +258,31 @@ def best_of(runs: list[dict]) -> float:
     return min(runs, key=lambda r: r["val_loss"] if math.isfinite(r["val_loss"]) else math.inf)["lr"]
 
 
+def widen_at_edges(sweep: list[dict], device, mode: str, steps: int = 2) -> list[dict]:
+    """Where a normalization's best rate is the largest (or smallest) one swept, sweep one
+    rate further out (twice, or half, the rate), up to `steps` times: a best rate at the edge
+    of the grid says only that the optimum lies beyond it."""
+    added: list[dict] = []
+    for _ in range(steps):
+        extra = []
+        for n in NORMS:
+            runs = pick(sweep + added, norm=n)
+            rates = sorted(r["lr"] for r in runs)
+            best = best_of(runs)
+            if best in (rates[0], rates[-1]):
+                edge = next(r for r in runs if r["lr"] == best)
+                settings = {k: v for k, v in edge.items() if k in configs("sweep", mode)[0]}  # the configuration, not its results
+                extra.append({**settings, "lr": best * (2 if best == rates[-1] else 0.5)})
+        if not extra:
+            break
+        added += run_grid("char_lm", train, extra, device, mode)
+    return added
+
+
 def run(mode: str, device) -> dict:
     sweep = run_grid("char_lm", train, configs("sweep", mode), device, mode)
+    if mode == "full":
+        sweep += widen_at_edges(sweep, device, mode)
     best = {n: best_of(pick(sweep, norm=n)) for n in NORMS}
     planned = configs("final", mode, best)
     planned += [c for c in configs("anchor", mode) if {**c, "measure_statistics": False} not in planned]
