@@ -12,6 +12,7 @@ BN, masked BN and two variants between them side by side to test why masked BN t
 
 # --8<-- [start:experiment]
 import math
+import time
 
 import torch
 import torch.nn.functional as F
@@ -100,6 +101,7 @@ def train(cfg: dict, device: str) -> dict:
     PreciseBN, and how far each layer's batch statistics sit from the population's. A run
     whose loss stops being finite ends there, marked diverged (the sweep scores it infinite)."""
     c = COUNTING
+    started = time.process_time()  # CPU seconds of this run, whatever else the machine runs
     val = held_out(cfg["val_seed"], cfg["val_n"])
     torch.manual_seed(cfg["seed"])
     data_order = torch.Generator().manual_seed(cfg["seed"])
@@ -118,7 +120,7 @@ def train(cfg: dict, device: str) -> dict:
         logits = model(tokens, mask)
         loss = F.cross_entropy(logits.flatten(0, 1), labels.flatten(), ignore_index=-100)
         if not torch.isfinite(loss):
-            return {"diverged": True, "val_loss": math.inf, "curve": curve}
+            return {"diverged": True, "val_loss": math.inf, "curve": curve, "cpu_s": round(time.process_time() - started, 2)}
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -135,6 +137,7 @@ def train(cfg: dict, device: str) -> dict:
            "val_accuracy": sum(curve["val_accuracy"][-3:]) / len(curve["val_accuracy"][-3:])}
     if cfg["measure"]:
         out.update(measure(model, val, cfg, device))
+    out["cpu_s"] = round(time.process_time() - started, 2)
     return out
 
 
@@ -209,7 +212,7 @@ def run(mode: str, device) -> dict:
         r.pop("curve")  # the sweep's result is its score; the final runs keep their curves
     data = {"seed": 1, "mode": mode, "task": COUNTING, "steps": STEPS[mode], "rates": RATES[mode], "best_lr": best,
             "marginal_loss": marginal_loss(held_out(VAL_SEED, SIZES[mode]["val_n"])), "mechanisms": mechanisms(),
-            "sweep": sweep, "final": final}
+            "sweep": sweep, "final": final, "cpu_s": round(sum(r["cpu_s"] for r in sweep + final), 1)}
     data["summary"] = summary(data)  # mean and min-max over seeds, for the page and the figure
     return data
 

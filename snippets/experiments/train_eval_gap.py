@@ -37,7 +37,8 @@ def run(mode: str, device) -> dict:
     final = run_grid("tiny_transformer", train, configs("final", mode, best), device, mode)
     for r in sweep:
         r.pop("curve")
-    data = {"seed": 1, "mode": mode, "steps": STEPS[mode], "rates": RATES[mode], "micro": MICRO[mode], "sweep": sweep, "final": final}
+    data = {"seed": 1, "mode": mode, "steps": STEPS[mode], "rates": RATES[mode], "micro": MICRO[mode], "sweep": sweep, "final": final,
+            "cpu_s": round(sum(r["cpu_s"] for r in sweep + final), 1)}
     data["rows"] = rows(data)  # mean and min-max over seeds per micro-batch, for the page and the figure
     return data
 # --8<-- [end:experiment]
