@@ -27,7 +27,7 @@ MICRO = {"full": [2, 4, 8, 64], "smoke": [2, 8]}
 ABLATION_MICRO = {"full": [4, 8], "smoke": [2]}
 RATES = {"full": [2e-3, 4e-3, 8e-3, 1.6e-2], "smoke": [4e-3]}  # spanning 8x
 SEEDS = {"full": [1, 2, 3], "smoke": [1]}
-STEPS = {"full": {"sweep": 400, "final": 1000}, "smoke": {"sweep": 2, "final": 4}}
+STEPS = {"full": {"sweep": 300, "final": 800}, "smoke": {"sweep": 2, "final": 4}}
 EVAL_EVERY = {"full": 50, "smoke": 2}
 # held-out sequences; batches for PreciseBN and for measuring the statistics
 SIZES = {"full": {"val_n": 1024, "precise_batches": 50, "trace_batches": 20}, "smoke": {"val_n": 128, "precise_batches": 4, "trace_batches": 2}}
