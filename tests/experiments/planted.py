@@ -50,3 +50,23 @@ def assert_plant_flips(experiment: str, name: str, plant) -> None:
     plant(planted)
     after, evidence = lab.verdicts([claim], planted)[0]["verdict"] == "supported", lab.verdicts([claim], planted)[0]["evidence"]
     assert after != before, f"{experiment}: {name} stays {'supported' if before else 'rejected'} after the plant ({plant.__doc__}): {evidence}"
+
+
+def claim_tests(experiment: str, plants: dict):
+    """The three tests every test_claims_<name>.py runs, for its experiment and PLANTS table:
+
+        test_table, test_verdicts, test_plant = claim_tests(EXPERIMENT, PLANTS)
+    """
+    import pytest
+
+    def test_every_claim_has_a_planted_contradiction():
+        assert_table_covers_every_claim(experiment, plants)
+
+    def test_recorded_verdicts_are_what_the_data_gives():
+        assert_recorded_verdicts_are_the_datas(experiment)
+
+    @pytest.mark.parametrize("claim", sorted(plants))
+    def test_a_planted_contradiction_flips_the_verdict(claim):
+        assert_plant_flips(experiment, claim, plants[claim])
+
+    return test_every_claim_has_a_planted_contradiction, test_recorded_verdicts_are_what_the_data_gives, test_a_planted_contradiction_flips_the_verdict

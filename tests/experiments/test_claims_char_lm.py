@@ -5,19 +5,20 @@ data rejects it."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.experiments.planted import assert_plant_flips, assert_recorded_verdicts_are_the_datas, assert_table_covers_every_claim
+from tests.experiments.planted import claim_tests
 
 EXPERIMENT = "char_lm"
+
 
 def final_rows(data, norm, group=None, lr=None):
     lr = data["best_lr"][norm] if lr is None else lr
     return [r for r in data["final"] if r["norm"] == norm and r["group"] == group and r["lr"] == lr]
 
+
 def span(rows, key="val_loss"):
     values = [r[key] for r in rows]
     return min(values), max(values)
+
 
 def flip_apart(norm, than="ln", group=None, key="val_loss", than_key="val_loss"):
     """norm's losses moved onto the other's range if they sit above it, or well above it if not."""
@@ -32,6 +33,7 @@ def flip_apart(norm, than="ln", group=None, key="val_loss", than_key="val_loss")
     plant.__doc__ = f"{norm}'s {key} moved across {than}'s seed range"
     return plant
 
+
 def flip_below(norm, than):
     """norm's losses moved below the other's range if they are not, onto it if they are."""
 
@@ -44,6 +46,7 @@ def flip_below(norm, than):
 
     plant.__doc__ = f"{norm} moved across {than}'s seed range from below"
     return plant
+
 
 def flip_tie(norm, than):
     """norm's losses moved far from the other's range if they overlap it, onto it if not."""
@@ -58,12 +61,14 @@ def flip_tie(norm, than):
     plant.__doc__ = f"{norm} moved off or onto {than}'s seed range"
     return plant
 
+
 def flip_anchor(data):
     """LayerNorm's final losses at nanoGPT's rate shifted 0.2 away from 1.88, or set to 1.88."""
     rows = final_rows(data, "ln", lr=data["nanogpt"]["lr"])
     near = abs(sum(r["final_val_loss"] for r in rows) / len(rows) - data["published_val_loss"]) <= 0.05
     for r in rows:
         r["final_val_loss"] = r["final_val_loss"] + 0.2 if near else data["published_val_loss"]
+
 
 def flip_leak(group):
     def plant(data):
@@ -75,12 +80,14 @@ def flip_leak(group):
     plant.__doc__ = f"BN's training-mode loss (group {group}) put above, or below, its eval-mode loss"
     return plant
 
+
 def flip_backward(data):
     """The backward statistic's fluctuation set below (or above) the forward one in every layer."""
     rows = [r for r in data["final"] if r["norm"] == "bn" and r["group"] is None and r.get("statistics")][0]["statistics"]
     noisier = all(r["grad_var_shift"] > r["var_ratio_shift"] for r in rows)
     for r in rows:
         r["grad_var_shift"] = r["var_ratio_shift"] * (0.5 if noisier else 2.0)
+
 
 PLANTS = {
     "anchor": flip_anchor,
@@ -97,12 +104,5 @@ PLANTS = {
     "backward_noisier": flip_backward,
 }
 
-def test_every_claim_has_a_planted_contradiction():
-    assert_table_covers_every_claim(EXPERIMENT, PLANTS)
 
-def test_recorded_verdicts_are_what_the_data_gives():
-    assert_recorded_verdicts_are_the_datas(EXPERIMENT)
-
-@pytest.mark.parametrize("claim", sorted(PLANTS))
-def test_a_planted_contradiction_flips_the_verdict(claim):
-    assert_plant_flips(EXPERIMENT, claim, PLANTS[claim])
+test_table, test_verdicts, test_plants = claim_tests(EXPERIMENT, PLANTS)
