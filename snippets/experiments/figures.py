@@ -102,7 +102,7 @@ TEXT = {
     "char_lm_sweep": {"zh": "学习率扫描（500 步，1 个种子）", "en": "learning-rate sweep (500 iterations, 1 seed)"},
     "char_lm_curves": {"zh": "验证损失随步数（3 个种子的均值）", "en": "validation loss over training (mean of 3 seeds)"},
     "lr": {"zh": "峰值学习率", "en": "peak learning rate"},
-    "depth_sweep": {"zh": "学习率扫描（400 步，1 个种子）；点线 2 个块，实线 6 个块", "en": "learning-rate sweep (400 steps, 1 seed); dotted 2 blocks, solid 6"},
+    "depth_sweep": {"zh": "学习率扫描（400 步，1 个种子）；点线 2 个块，实线 6 个块；× 为发散", "en": "learning-rate sweep (400 steps, 1 seed); dotted 2 blocks, solid 6; × diverged"},
     "depth_final": {"zh": "各自最佳学习率，1000 步，3 个种子（最小–最大）", "en": "each at its best rate, 1000 steps, 3 seeds (min–max)"},
     "n_blocks": {"zh": "Transformer 块数", "en": "Transformer blocks"},
     "bn64": {"zh": "BN（64 条序列）", "en": "BN (64 sequences)"},
@@ -456,24 +456,29 @@ def char_lm(lang: str):
     return fig
 
 
+CAP = 10.0  # losses above this (a diverged run) are drawn at it
+
+
 @figure
 def depth(lang: str):
     data = load_results("depth")
     norms = ["ln", "bn", "none"]
     label = {"ln": t("ln", lang), "bn": t("bn64", lang), "none": t("none", lang)}
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     ax = axes[0]
     for n in norms:
         for layers, line in ((2, ":"), (6, "-")):
             rows = sorted((r for r in data["sweep"] if r["norm"] == n and r["layers"] == layers), key=lambda r: r["lr"])
-            ax.plot([r["lr"] for r in rows], [r["val_loss"] if r["val_loss"] != float("inf") else None for r in rows], "o" + line,
-                    color=COLORS[n], label=label[n] if layers == 6 else None)
+            losses = [min(r["val_loss"], CAP) for r in rows]  # a diverged run is drawn at the cap, as a cross
+            ax.plot([r["lr"] for r in rows], losses, "o" + line, color=COLORS[n], label=label[n] if layers == 6 else None)
+            ax.plot([r["lr"] for r in rows if r["val_loss"] >= CAP], [CAP for r in rows if r["val_loss"] >= CAP], "x", color=COLORS[n], markersize=10)
+    ax.set_yscale("log")
     ax.set_xscale("log", base=2)
     ax.set_xticks(data["rates"], [f"{x:g}" for x in data["rates"]])
     ax.minorticks_off()
     ax.set_xlabel(t("lr", lang))
     ax.set_ylabel(t("val_eval", lang))
-    ax.set_title(t("depth_sweep", lang), loc="left", fontsize=9)
+    ax.set_title(t("depth_sweep", lang), loc="left", fontsize=8)
     ax.legend(fontsize=8)
     ax = axes[1]
     for i, n in enumerate(norms):
@@ -485,7 +490,7 @@ def depth(lang: str):
     ax.set_xticks([0, 1], ["2", "6"])
     ax.set_xlabel(t("n_blocks", lang))
     ax.set_ylabel(t("val_eval", lang))
-    ax.set_title(t("depth_final", lang), loc="left", fontsize=9)
+    ax.set_title(t("depth_final", lang), loc="left", fontsize=8)
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
