@@ -291,6 +291,8 @@ def run(mode: str, device) -> dict:
             "sweep": sweep, "final": final}
     data["summary"] = summary(data)  # what the page quotes: mean and min-max over seeds
     data["configurations"] = len(sweep) + len(final)
+    # what the configurations cost, each timed as it ran (a resumed run's own wall time says little)
+    data["compute_s"] = round(sum(r.get("seconds", 0.0) for r in sweep + final))
     return data
 # --8<-- [end:plan]
 
