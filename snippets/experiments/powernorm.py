@@ -1,8 +1,9 @@
 """Power Normalization (PowerNorm), and BatchNorm inside the feed-forward network.
 
 PowerNorm: Sheng Shen, Zhewei Yao, Amir Gholami, Michael W. Mahoney, Kurt Keutzer,
-"PowerNorm: Rethinking Batch Normalization in Transformers", ICML 2020, arXiv 2003.07845,
-Algorithm 1. Checked against the authors' code: repository sIncerass/powernorm, file
+"PowerNorm: Rethinking Batch Normalization in Transformers", ICML 2020, arXiv 2003.07845
+(its Power Normalization algorithm). Checked against the authors' code: repository
+sIncerass/powernorm, file
 fairseq/modules/norms/mask_powernorm.py (and fairseq/modules/norm_select.py,
 fairseq/modules/transformer_layer.py for how their Transformer builds it), commit
 1159641fa66eade1cd1d99cca79cc9f925e9a336. The code below is written from the equations, not
@@ -33,7 +34,7 @@ def _real_mean(t: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
 
 # --8<-- [start:powernorm]
 class _PowerFunction(torch.autograd.Function):
-    """y = gamma * x / scale + beta, with the approximate backward pass of Algorithm 1.
+    """y = gamma * x / scale + beta, with the paper's approximate backward pass.
 
     scale is sqrt(psi_{t-1}^2 + eps), fixed during the step. The exact gradient through this
     forward would be gamma * dL/dy / scale; PowerNorm subtracts nu_{t-1} * x_hat first, nu
@@ -65,7 +66,7 @@ class _PowerFunction(torch.autograd.Function):
 
 
 class PowerNorm(TokenNorm):
-    """Power Normalization (Shen et al., 2020, Algorithm 1), per channel, statistics over the
+    """Power Normalization (Shen et al., 2020), per channel, statistics over the
     real tokens of the batch.
 
     Training step t (alpha_fwd, alpha_bkw: momenta; psi below is sqrt(psi^2 + eps)):
@@ -85,7 +86,7 @@ class PowerNorm(TokenNorm):
     psi^2 starts at 1 and nu at 0. Their nu is kept as ema_gz = nu / (1 - alpha_bkw), the
     same recursion written differently; here nu is stored as the paper writes it.
 
-    What the authors' code does beyond Algorithm 1, here as options:
+    What the authors' code does beyond the paper's algorithm, here as options:
     - warmup_iters (theirs: 10000 in the class, the learning-rate warm-up length, 8000 for
       IWSLT14, in their Transformer; here 0, i.e. the algorithm): for the first warmup_iters
       steps the forward divides by the batch's psi_B, and for steps before the last one psi^2
