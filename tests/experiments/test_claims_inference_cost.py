@@ -7,9 +7,7 @@ made false, a rejected one true (each docstring says both)."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.experiments.planted import assert_plant_flips, assert_recorded_verdicts_are_the_datas, assert_table_covers_every_claim, claims_of, committed, lab
+from tests.experiments.planted import claim_tests, claims_of, committed
 
 EXPERIMENT = "inference_cost"
 
@@ -117,17 +115,7 @@ PLANTS = {
 }
 
 
-def test_every_claim_has_a_planted_contradiction():
-    assert_table_covers_every_claim(EXPERIMENT, PLANTS)
-
-
-def test_recorded_verdicts_are_what_the_data_gives():
-    assert_recorded_verdicts_are_the_datas(EXPERIMENT)
-
-
-@pytest.mark.parametrize("claim", sorted(PLANTS))
-def test_a_planted_contradiction_flips_the_verdict(claim):
-    assert_plant_flips(EXPERIMENT, claim, PLANTS[claim])
+test_table, test_verdicts, test_plants = claim_tests(EXPERIMENT, PLANTS)
 
 
 def test_a_missing_compiled_timing_rejects_the_compile_claims():
