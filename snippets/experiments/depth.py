@@ -28,11 +28,12 @@ def train(cfg: dict, device: str) -> dict:
 # Below this line: planning, reporting and claims, which do not change a run's results.
 # --8<-- [start:plan]
 def configs(stage: str, mode: str, best: dict | None = None) -> list[dict]:
-    base = {"eval_every": 50 if mode == "full" else 2, "seed": 1, "micro": 64, "measure": False, **SIZES[mode]}
+    base = {"eval_every": 50 if mode == "full" else 2, "seed": 1, "micro": 64, **SIZES[mode]}
     if stage == "sweep":
-        return [{**base, "norm": n, "layers": d, "lr": lr, "steps": STEPS[mode]["sweep"], "val_seed": SELECT_SEED}
+        return [{**base, "norm": n, "layers": d, "lr": lr, "steps": STEPS[mode]["sweep"], "val_seed": SELECT_SEED, "measure": False}
                 for n in NORMS for d in DEPTHS[mode] for lr in RATES[mode]]
-    return [{**base, "norm": n, "layers": d, "lr": best[f"{n}@{d}"], "seed": s, "steps": STEPS[mode]["final"], "val_seed": VAL_SEED}
+    # the final runs of BatchNorm also report PreciseBN and training mode (experiment 6's measurements)
+    return [{**base, "norm": n, "layers": d, "lr": best[f"{n}@{d}"], "seed": s, "steps": STEPS[mode]["final"], "val_seed": VAL_SEED, "measure": n == "bn"}
             for n in NORMS for d in DEPTHS[mode] for s in SEEDS[mode]]
 
 
@@ -49,6 +50,8 @@ def run(mode: str, device) -> dict:
     data = {"seed": 1, "mode": mode, "rates": RATES[mode], "steps": STEPS[mode], "best_lr": best, "sweep": sweep, "final": final}
     data["summary"] = {f"{n}@{d}": {"lr": best[f"{n}@{d}"], **spread([r["val_loss"] for r in pick(final, norm=n, layers=d)])}
                        for n in NORMS for d in DEPTHS[mode]}
+    for d in DEPTHS[mode]:  # BatchNorm's eval-mode numbers beside PreciseBN's
+        data["summary"][f"bn@{d}"]["precise_bn"] = spread([r["precise_bn_loss"] for r in pick(final, norm="bn", layers=d)])
     return data
 # --8<-- [end:plan]
 

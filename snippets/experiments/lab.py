@@ -433,7 +433,7 @@ def run_grid(experiment: str, fn: Callable[[dict, str], dict], configs: list[dic
     so a re-run computes only what changed. They run in EXPERIMENT_WORKERS processes (default:
     the number of CPU cores, 1 on CUDA), one thread each. Smoke runs run here, in order."""
     if mode != "full":
-        return [{**c, **fn(c, device.type)} for c in configs]
+        return [{**fn(c, device.type), **c} for c in configs]  # a result never overwrites its configuration
     cache = HERE.parent.parent / ".cache" / "experiments" / experiment
     cache.mkdir(parents=True, exist_ok=True)
     code = _code_hash(sys.modules[fn.__module__])
@@ -455,7 +455,7 @@ def run_grid(experiment: str, fn: Callable[[dict, str], dict], configs: list[dic
             c, k = futures[future]
             (cache / f"{k}.json").write_text(json.dumps(future.result()), encoding="utf-8")
             print(f"  [{done}/{len(todo)}, {time.perf_counter() - started:.0f} s] {json.dumps(c)}", flush=True)
-    return [{**c, **json.loads((cache / f"{k}.json").read_text(encoding="utf-8"))} for c, k in zip(configs, keys)]
+    return [{**json.loads((cache / f"{k}.json").read_text(encoding="utf-8")), **c} for c, k in zip(configs, keys)]
 
 
 def pick(rows: list[dict], **where) -> list[dict]:
