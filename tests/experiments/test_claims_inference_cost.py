@@ -7,7 +7,7 @@ made false, a rejected one true (each docstring says both)."""
 
 from __future__ import annotations
 
-from tests.experiments.planted import claim_tests, claims_of, committed
+from tests.experiments.planted import claim_tests, claims_of, committed, lab
 
 EXPERIMENT = "inference_cost"
 
