@@ -78,7 +78,7 @@ def fill(text: str, page: str) -> str:
 
 
 VERDICTS = re.compile(r"^\{\{\s*verdicts:\s*(?P<name>[\w@]+)\s*\}\}$")
-HEAD = {"en": ("Claim", "Verdict", "Evidence (mean [min, max] over seeds)"), "zh": ("论断", "结论", "依据（多个随机种子的均值 [最小，最大]）")}
+HEAD = {"en": ("Claim", "Verdict", "Evidence from the published run"), "zh": ("论断", "结论", "依据（公布的运行中的数字）")}
 WORD = {"en": {"supported": "✅ supported", "rejected": "❌ rejected"}, "zh": {"supported": "✅ 成立", "rejected": "❌ 不成立"}}
 
 
