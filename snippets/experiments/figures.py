@@ -72,10 +72,7 @@ TEXT = {
     "sn_halfway": {"zh": "对数尺度上的中点", "en": "halfway on a log scale"},
     "sn_one_value": {"zh": "每条序列一个值", "en": "one value per sequence"},
     "sn_note": {"zh": "误差棒：{models} 个训练好的模型 × {draws} 组窗口，最小–最大", "en": "bars: min–max over {models} trained models × {draws} sets of windows"},
-    "loss": {"zh": "验证损失", "en": "validation loss"},
     "train_mode": {"zh": "训练模式（批统计量）", "en": "training mode (batch statistics)"},
-    "eval_mode": {"zh": "推理模式（滑动统计量）", "en": "eval mode (running statistics)"},
-    "deviation": {"zh": "批均值偏离滑动均值（以标准差为单位）", "en": "batch mean vs running mean (in stds)"},
     "step": {"zh": "训练步数", "en": "training step"},
     "train_loss": {"zh": "训练损失（训练模式）", "en": "training loss (training mode)"},
     "chance": {"zh": "随机猜测的下限 ln V", "en": "chance level ln V"},
@@ -91,12 +88,9 @@ TEXT = {
     "ic_ms": {"zh": "CPU 时间，毫秒（对数轴）", "en": "CPU time, ms (log scale)"},
     "ic_relative": {"zh": "CPU 时间 / 不归一化的块（eager）", "en": "CPU time / block without normalization (eager)"},
     "ic_note": {"zh": "点：{n} 个进程中位数的中位数；竖线：各进程的最小–最大", "en": "dots: median of {n} process medians; bars: min–max over processes"},
-    "final_val": {"zh": "最终验证损失", "en": "final validation loss"},
     "eval_short": {"zh": "推理模式", "en": "eval mode"},
     "train_short": {"zh": "训练模式", "en": "training mode"},
-    "other_seeds": {"zh": "其他随机种子", "en": "other seeds"},
     "bn_stats": {"zh": "BN 的统计量（相对真实 token）", "en": "BN's statistics vs real tokens"},
-    "curves_note": {"zh": "颜色同左图；BN 与掩码 BN：点线为微批 2，实线为 64", "en": "colours as on the left; BN and masked BN: dotted micro-batch 2, solid 64"},
     "val_eval": {"zh": "验证损失（推理模式）", "en": "validation loss (eval mode)"},
     "char_lm_final": {"zh": "各自最佳学习率，2000 步，3 个种子（最小–最大）", "en": "each at its best rate, 2000 iterations, 3 seeds (min–max)"},
     "char_lm_sweep": {"zh": "学习率扫描（500 步，1 个种子）", "en": "learning-rate sweep (500 iterations, 1 seed)"},
@@ -127,6 +121,26 @@ TEXT = {
     "vit_bn": {"zh": "朴素 BN", "en": "naive BN"},
     "vit_bn_ffn": {"zh": "BN + FFN 内 BN", "en": "BN + BN in FFN"},
     "vit_precise": {"zh": "空心：PreciseBN 之后", "en": "hollow: after PreciseBN"},
+    "tt_micro": {"zh": "微批（每组统计量的序列数）", "en": "micro-batch (sequences per statistic)"},
+    "tt_loss": {"zh": "验证损失（推理模式）", "en": "validation loss (eval mode)"},
+    "tt_compare": {"zh": "最后 3 次评估的均值；各自最佳学习率，3 个种子：均值与最小–最大", "en": "mean of the last 3 evaluations; each at its best rate, 3 seeds: mean, min–max"},
+    "tt_ablation": {"zh": "掩码 BN 的消融（3 个种子）", "en": "masked-BN ablation (3 seeds)"},
+    "tt_zero_pad": {"zh": "BN，填充固定为零", "en": "BN, padding held at zero"},
+    "tt_count_matched": {"zh": "BN，值的个数与掩码 BN 相同", "en": "BN, as many values as masked BN"},
+    "tt_lr": {"zh": "峰值学习率", "en": "peak learning rate"},
+    "tt_sweep_loss": {"zh": "选择集上的损失（{} 步，1 个种子）", "en": "loss on the selection set ({} steps, 1 seed)"},
+    "tt_sweep": {"zh": "学习率扫描；线型：微批 2 / 4 / 8 / 64 = 点 / 点划 / 虚 / 实", "en": "rate sweep; line style: micro-batch 2 / 4 / 8 / 64 = dotted / dash-dot / dashed / solid"},
+    "tt_curves": {"zh": "验证曲线：3 个种子的均值，色带为最小–最大", "en": "validation curves: mean of 3 seeds, band min–max"},
+    "teg_trained": {"zh": "训练时的微批（每组统计量的序列数）", "en": "micro-batch in training (sequences per statistic)"},
+    "teg_running": {"zh": "推理模式（滑动平均）", "en": "eval mode (running averages)"},
+    "teg_precise": {"zh": "推理模式（PreciseBN）", "en": "eval mode (PreciseBN)"},
+    "teg_train_mode": {"zh": "训练模式（该微批的统计量）", "en": "training mode (statistics of that micro-batch)"},
+    "teg_loss": {"zh": "验证损失（最终权重）", "en": "validation loss (final weights)"},
+    "teg_deviation": {"zh": "|组均值 − 总体均值| / 总体标准差", "en": "|group mean − population mean| / population std"},
+    "teg_attn": {"zh": "第 {} 块，注意力之前", "en": "block {}, before attention"},
+    "teg_ffn": {"zh": "第 {} 块，FFN 之前", "en": "block {}, before the FFN"},
+    "teg_final": {"zh": "最后的归一化", "en": "final norm"},
+    "teg_note": {"zh": "3 个种子：均值与最小–最大", "en": "3 seeds: mean and min–max"},
 }
 # --8<-- [end:labels]
 
@@ -261,25 +275,6 @@ def stat_noise(lang: str):
 
 
 @figure
-def train_eval_gap(lang: str):
-    data = load_results("train_eval_gap")
-    rows = data["rows"]
-    b = [r["batch"] for r in rows]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8.4, 3.4))
-    left.plot(b, [r["train_mode_loss"] for r in rows], "o-", color=COLORS["bn"], label=t("train_mode", lang))
-    left.axhline(data["eval_loss"], ls="--", color=COLORS["bn_eval"], label=t("eval_mode", lang))
-    left.set_ylabel(t("loss", lang))
-    left.legend(loc="upper right")
-    right.plot(b, [r["mean_deviation"] for r in rows], "o-", color=COLORS["masked_bn"])
-    right.set_ylabel(t("deviation", lang))
-    for ax in (left, right):
-        log2_axis(ax, b)
-        ax.set_xlabel(t("batch", lang))
-    fig.tight_layout()
-    return fig
-
-
-@figure
 def causal_leakage(lang: str):
     """Left: the training curves, mean over seeds with a min-max band. Right: the held-out
     losses in training and eval mode per configuration, mean with min-max bars."""
@@ -314,43 +309,6 @@ def causal_leakage(lang: str):
     right.set_title(t("cl_final", lang), loc="left", fontsize=9)
     right.legend(loc="upper right", fontsize=8)
     fig.tight_layout()
-    return fig
-
-
-@figure
-def tiny_transformer(lang: str):
-    data = load_results("tiny_transformer")
-    runs = [r for r in data["runs"] if r.get("seed", 1) == 1]
-    repeats = [r for r in data["runs"] if r.get("seed", 1) != 1]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 4.0))
-    micro = sorted({r["micro"] for r in runs if r["norm"] == "bn"})
-    batch_bound = ("bn", "masked_bn")
-    for norm in batch_bound:
-        rows = [r for r in runs if r["norm"] == norm]
-        left.plot(micro, [r["eval_loss"] for r in rows], "o-", color=COLORS[norm], label=f"{t(norm, lang)} · {t('eval_short', lang)}")
-        left.plot(micro, [r["train_mode_loss"] for r in rows], "o:", color=COLORS[norm], alpha=0.6, label=f"{t(norm, lang)} · {t('train_short', lang)}")
-    for r in runs:
-        if r["norm"] not in batch_bound:
-            left.axhline(r["eval_loss"], color=COLORS[r["norm"]], lw=1, ls="--", label=t(r["norm"], lang))
-    for r in repeats:  # other seeds: hollow markers
-        left.plot([r["micro"]], [r["eval_loss"]], "o", mfc="none", color=COLORS[r["norm"]])
-    left.plot([], [], "o", mfc="none", color="#333333", label=t("other_seeds", lang))
-    log2_axis(left, micro)
-    left.set_xlabel(t("micro", lang))
-    left.set_ylabel(t("final_val", lang))
-    left.set_yscale("log")
-    for r in runs:
-        if r["norm"] in batch_bound and r["micro"] not in (micro[0], micro[-1]):
-            continue
-        dash = ":" if r["norm"] in batch_bound and r["micro"] == micro[0] else "-"
-        label = t(r["norm"], lang) + (f" ({r['micro']})" if r["norm"] in batch_bound else "")
-        right.plot(r["curve"]["val_step"], r["curve"]["val_loss"], dash, color=COLORS[r["norm"]], label=label)
-    right.set_yscale("log")
-    right.set_xlabel(t("step", lang))
-    right.set_ylabel(t("val_eval", lang))
-    fig.legend(*left.get_legend_handles_labels(), loc="upper center", ncols=5, fontsize=8, bbox_to_anchor=(0.5, 1.0))
-    right.set_title(t("curves_note", lang), loc="left", fontsize=8)
-    fig.subplots_adjust(top=0.78, wspace=0.3, bottom=0.13)
     return fig
 
 
@@ -544,6 +502,137 @@ def vit_digits(lang: str):
     right.set_ylabel(t("vit_val_loss", lang))
     right.set_title(t("vit_sweep", lang), loc="left", fontsize=9)
     fig.tight_layout()
+    return fig
+
+
+def _bars(rows, key=None):
+    get = (lambda r: r[key]) if key else (lambda r: r)
+    mean = [get(r)["mean"] for r in rows]
+    return mean, [[m - get(r)["min"] for m, r in zip(mean, rows)], [get(r)["max"] - m for m, r in zip(mean, rows)]]
+
+
+def _plain_log(ax, base=10) -> None:
+    """A log y axis labelled 0.01, 0.02, 0.05, ... rather than powers of ten."""
+    ax.set_yscale("log", base=base)
+    ax.yaxis.set_major_locator(matplotlib.ticker.LogLocator(base=base, subs=(1.0, 2.0, 5.0) if base == 10 else (1.0,)))
+    ax.yaxis.set_major_formatter(matplotlib.ticker.FormatStrFormatter("%g"))
+    ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
+TT_COLORS = {"bn_zero_pad": "#8c6d31", "bn_count_matched": "#393b79"}
+TT_DASH = {2: ":", 4: "-.", 8: "--", 64: "-"}
+
+
+@figure
+def train_eval_gap(lang: str):
+    data = load_results("train_eval_gap")
+    rows = data["rows"]
+    micro = [r["micro"] for r in rows]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9.6, 4.0))
+    for key, text, colour, shift, marker in (("final_eval", "teg_running", COLORS["bn_eval"], 0.94, "s--"), ("precise_bn", "teg_precise", COLORS["masked_bn"], 1.0, "^-."),
+                                             ("train_mode", "teg_train_mode", COLORS["bn"], 1.06, "o-")):
+        mean, err = _bars(rows, key)
+        left.errorbar([m * shift for m in micro], mean, yerr=err, fmt=marker, capsize=3, ms=4, color=colour, label=t(text, lang))
+    _plain_log(left)
+    left.set_ylabel(t("teg_loss", lang))
+    left.legend(loc="upper right", fontsize=8)
+
+    def name(layer: str) -> str:
+        if layer == "final":
+            return t("teg_final", lang)
+        _, block, part = layer.split(".")
+        return t("teg_attn" if part == "norm1" else "teg_ffn", lang).format(int(block) + 1)
+
+    shade = plt.get_cmap("viridis")
+    n_layers = len(rows[0]["layers"])
+    for i in range(n_layers):
+        mean, err = _bars([r["layers"][i] for r in rows], "mean_shift")
+        right.errorbar(micro, mean, yerr=err, fmt="o-", ms=3, capsize=2, lw=1, color=shade(0.9 * i / max(1, n_layers - 1)), label=name(rows[0]["layers"][i]["layer"]))
+    _plain_log(right)
+    right.set_ylabel(t("teg_deviation", lang))
+    right.legend(loc="upper right", fontsize=7)
+    for ax in (left, right):
+        log2_axis(ax, micro)
+        ax.set_xlabel(t("teg_trained", lang))
+    right.set_title(t("teg_note", lang), loc="left", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+@figure
+def tiny_transformer(lang: str):
+    data = load_results("tiny_transformer")
+    s = data["summary"]
+    colour = {**COLORS, **TT_COLORS}
+    label = {n: t(n, lang) for n in ("ln", "rms", "dyt", "dyt_0.5", "none", "bn", "masked_bn")}
+    label.update(bn_zero_pad=t("tt_zero_pad", lang), bn_count_matched=t("tt_count_matched", lang))
+    fig, axes = plt.subplots(2, 2, figsize=(10.0, 7.6))
+    (compare, ablation), (sweep, curves) = axes
+    micro = sorted({r["micro"] for r in s if r["norm"] == "bn"})
+    for row in (r for r in s if r["norm"] in ("ln", "rms", "dyt", "dyt_0.5", "none")):
+        e = row["eval"]
+        compare.axhline(e["mean"], color=colour[row["norm"]], lw=1, ls="--", label=label[row["norm"]])
+        compare.axhspan(e["min"], e["max"], color=colour[row["norm"]], alpha=0.12, lw=0)
+    for norm, shift in (("bn", 0.97), ("masked_bn", 1.03)):
+        rows = [r for r in s if r["norm"] == norm]
+        mean, err = _bars(rows, "eval")
+        compare.errorbar([r["micro"] * shift for r in rows], mean, yerr=err, fmt="o-", capsize=3, color=colour[norm], label=label[norm])
+    log2_axis(compare, micro)
+    _plain_log(compare)
+    compare.set_xlabel(t("tt_micro", lang))
+    compare.set_ylabel(t("tt_loss", lang))
+    compare.set_title(t("tt_compare", lang), loc="left", fontsize=8)
+
+    variants = ["bn", "bn_zero_pad", "bn_count_matched", "masked_bn"]
+    ablation_micro = sorted({r["micro"] for r in s if r["norm"] == "bn_zero_pad"})
+    for k, norm in enumerate(variants):
+        rows = [next(r for r in s if r["norm"] == norm and r["micro"] == m) for m in ablation_micro]
+        mean, err = _bars(rows, "eval")
+        x = [j + 0.18 * (k - 1.5) for j in range(len(ablation_micro))]
+        ablation.errorbar(x, mean, yerr=err, fmt="s", ms=6, capsize=3, color=colour[norm], label=None if norm in ("bn", "masked_bn") else label[norm])
+    ablation.set_xticks(range(len(ablation_micro)), [str(m) for m in ablation_micro])
+    ablation.set_xlim(-0.6, len(ablation_micro) - 0.4)
+    _plain_log(ablation)
+    ablation.set_xlabel(t("tt_micro", lang))
+    ablation.set_ylabel(t("tt_loss", lang))
+    ablation.set_title(t("tt_ablation", lang), loc="left", fontsize=8)
+    ablation.grid(axis="x", visible=False)
+
+    for (norm, m) in sorted({(r["norm"], r["micro"]) for r in data["sweep"]}):
+        rows = sorted((r for r in data["sweep"] if r["norm"] == norm and r["micro"] == m), key=lambda r: r["lr"])
+        lr = [r["lr"] for r in rows]
+        loss = [r["val_loss"] if r["val_loss"] != float("inf") else float("nan") for r in rows]
+        sweep.plot(lr, loss, TT_DASH.get(m, "-") if norm not in ("ln", "rms", "dyt", "dyt_0.5", "none") else "-", marker=".", lw=1, color=colour[norm])
+        chosen = data["best_lr"][f"{norm}@{m}"]
+        sweep.plot([chosen], [loss[lr.index(chosen)]], "o", mfc="none", ms=7, color=colour[norm])
+    sweep.set_xscale("log", base=2)
+    rates = data["rates"]
+    sweep.set_xticks(rates, [f"{r:g}" for r in rates])
+    sweep.minorticks_off()
+    _plain_log(sweep)
+    sweep.set_xlabel(t("tt_lr", lang))
+    sweep.set_ylabel(t("tt_sweep_loss", lang).format(data["steps"]["sweep"]))
+    sweep.set_title(t("tt_sweep", lang), loc="left", fontsize=8)
+
+    shown = [("ln", 64), ("none", 64), ("bn", micro[0]), ("bn", micro[-1]), ("masked_bn", 4)]
+    for norm, m in shown:
+        runs = [r for r in data["final"] if r["norm"] == norm and r["micro"] == m]
+        steps = runs[0]["curve"]["step"]
+        per_step = list(zip(*(r["curve"]["val_loss"] for r in runs)))
+        mean = [sum(v) / len(v) for v in per_step]
+        tag = label[norm] + (f" ({m})" if norm in ("bn", "masked_bn") else "")
+        curves.plot(steps, mean, TT_DASH.get(m, "-") if norm in ("bn", "masked_bn") else "-", color=colour[norm], lw=1.2, label=tag)
+        curves.fill_between(steps, [min(v) for v in per_step], [max(v) for v in per_step], color=colour[norm], alpha=0.15, lw=0)
+    _plain_log(curves)
+    curves.set_xlabel(t("step", lang))
+    curves.set_ylabel(t("val_eval", lang))
+    curves.set_title(t("tt_curves", lang), loc="left", fontsize=8)
+    curves.legend(loc="upper right", fontsize=7)
+
+    handles, labels = compare.get_legend_handles_labels()
+    extra, extra_labels = ablation.get_legend_handles_labels()
+    fig.legend(handles + extra, labels + extra_labels, loc="upper center", ncols=5, fontsize=8, bbox_to_anchor=(0.5, 1.0))
+    fig.subplots_adjust(top=0.88, hspace=0.42, wspace=0.28, bottom=0.07, left=0.08, right=0.98)
     return fig
 
 
