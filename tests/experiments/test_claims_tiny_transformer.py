@@ -4,9 +4,7 @@ data supports the claim it makes the sentence false, where the data rejects it, 
 
 from __future__ import annotations
 
-import pytest
-
-from tests.experiments.planted import assert_plant_flips, assert_recorded_verdicts_are_the_datas, assert_table_covers_every_claim
+from tests.experiments.planted import claim_tests
 
 import tiny_transformer  # noqa: E402  (planted.py puts snippets/experiments on sys.path)
 
@@ -178,14 +176,4 @@ PLANTS = {
 }
 
 
-def test_every_claim_has_a_planted_contradiction():
-    assert_table_covers_every_claim(EXPERIMENT, PLANTS)
-
-
-def test_recorded_verdicts_are_what_the_data_gives():
-    assert_recorded_verdicts_are_the_datas(EXPERIMENT)
-
-
-@pytest.mark.parametrize("claim", sorted(PLANTS))
-def test_a_planted_contradiction_flips_the_verdict(claim):
-    assert_plant_flips(EXPERIMENT, claim, PLANTS[claim])
+test_table, test_verdicts, test_plants = claim_tests(EXPERIMENT, PLANTS)
