@@ -14,15 +14,14 @@ PreciseBN, and training mode (batch statistics, which see the future in a causal
 import functools
 import hashlib
 import math
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from lab import DyT, GhostBatchNorm, TokenNorm, main, pick, precise_bn, run_grid, separated, spread, warmup_cosine
+from lab import HERE, DyT, GhostBatchNorm, TokenNorm, main, pick, precise_bn, run_grid, separated, spread, warmup_cosine
 
-DATA = Path(__file__).parent / "data" / "tinyshakespeare.txt"
+DATA = HERE / "data" / "tinyshakespeare.txt"  # HERE: the experiments folder
 SHA256 = "86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed"
 # nanoGPT's CPU configuration for this file (config/train_shakespeare_char.py with the README's overrides).
 NANOGPT = {"layers": 4, "heads": 4, "width": 128, "context": 64, "batch": 12, "iters": 2000, "lr": 1e-3, "warmup": 100}

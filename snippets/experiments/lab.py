@@ -274,49 +274,7 @@ def evaluate(model, data, batch: int, train_mode: bool, device) -> dict:
     return {"loss": loss_sum / tokens, "accuracy": correct / tokens}  # per real token
 
 
-# --8<-- [start:train]
 COUNTING = {"t": 16, "vocab": 6, "batch": 64, "lr": 2e-3, "warmup": 30}
-
-
-def train_counting(norm: str, micro: int, steps: int, device, seed: int = 1, log_every: int = 10, val=None, dyt_alpha0: float = 2.0):
-    """Train a TinyTransformer on the counting task. Every optimizer step sees the same 64
-    sequences whatever the normalization; `micro` only sets how many of them one forward
-    pass holds (gradients are accumulated), which is the batch BatchNorm takes its
-    statistics over. So the optimization is identical and only BN's batch changes."""
-    c = COUNTING
-    g = seeded(seed)
-    model = TinyTransformer(c["vocab"], c["t"], c["t"], norm).to(device)
-    for layer in model.modules():
-        if isinstance(layer, DyT):
-            layer.alpha.data.fill_(dyt_alpha0)
-    opt = torch.optim.AdamW(model.parameters(), lr=c["lr"], weight_decay=0.01)
-    warmup = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / c["warmup"]))
-    curve = {"step": [], "train_loss": [], "val_step": [], "val_loss": []}
-    running = 0.0
-    for step in range(1, steps + 1):
-        tokens, mask, labels = (d.to(device) for d in counting_task(c["batch"], c["t"], c["vocab"], g))
-        model.train()
-        opt.zero_grad()
-        real_tokens = mask.sum()  # each token weighs the same, however the 64 are split
-        for i in range(0, c["batch"], micro):
-            logits = model(tokens[i : i + micro], mask[i : i + micro])
-            part = labels[i : i + micro].flatten()
-            loss = F.cross_entropy(logits.flatten(0, 1), part, ignore_index=-100, reduction="sum") / real_tokens
-            loss.backward()
-            running += loss.item()
-        opt.step()
-        warmup.step()
-        if step % log_every == 0:
-            curve["step"].append(step)
-            curve["train_loss"].append(round(running / log_every, 4))
-            running = 0.0
-        if val is not None and (step % (5 * log_every) == 0 or step == steps):
-            curve["val_step"].append(step)
-            curve["val_loss"].append(round(evaluate(model, val, 64, False, device)["loss"], 4))
-    return model, curve
-
-
-# --8<-- [end:train]
 
 
 # --8<-- [start:protocol]

@@ -14,7 +14,7 @@ from hooks.snippets_lib import ROOT
 
 EXPERIMENTS_DIR = ROOT / "snippets" / "experiments"
 sys.path.insert(0, str(EXPERIMENTS_DIR))
-EXPERIMENTS = ["batch_composition", "padding", "stat_noise", "train_eval_gap", "causal_leakage", "tiny_transformer", "inference_cost", "vit_digits"]
+EXPERIMENTS = ["batch_composition", "padding", "stat_noise", "train_eval_gap", "causal_leakage", "tiny_transformer", "inference_cost", "char_lm", "vit_digits", "depth"]
 RESULT_FILES = sorted((EXPERIMENTS_DIR / "results").glob("*.json"))
 PROVENANCE = {"experiment", "seed", "device", "device_name", "torch", "python", "git_revision", "wall_time_s", "mode"}
 
