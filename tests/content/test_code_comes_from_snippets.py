@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from tests.conftest import ROOT
-from tests.content import checks
+from hooks import source_checks as checks
 
 DOCS, SNIPPETS = ROOT / "docs", ROOT / "snippets"
 

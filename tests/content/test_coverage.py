@@ -8,7 +8,7 @@ import re
 import yaml
 
 from tests.conftest import ROOT
-from tests.content import checks
+from hooks import source_checks as checks
 from tests.content.test_code_comes_from_snippets import make_tree
 
 COVERAGE = ROOT / "docs" / "coverage.yml"

@@ -4,7 +4,7 @@ order (so code can never differ between languages)."""
 from __future__ import annotations
 
 from tests.conftest import ROOT
-from tests.content import checks
+from hooks import source_checks as checks
 from tests.content.test_code_comes_from_snippets import SNIPPET, make_tree
 
 DOCS = ROOT / "docs"

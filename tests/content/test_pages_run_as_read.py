@@ -11,7 +11,7 @@ from mktestdocs.__main__ import check_raw_file_full  # not exported at the top l
 
 from hooks.snippets_lib import expand_includes
 from tests.conftest import ROOT, snippets_options
-from tests.content.checks import markdown_pages
+from hooks.source_checks import markdown_pages
 
 # mktestdocs only collects fences whose info string is exactly "python".
 PYTHON_FENCE = re.compile(r"^([ \t]*)(`{3,}|~{3,})python\b[^\n]*$", re.M)

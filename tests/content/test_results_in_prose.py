@@ -8,7 +8,7 @@ from mkdocs.exceptions import PluginError
 
 from hooks import results_in_prose
 from hooks.snippets_lib import DOCS, ROOT
-from tests.content.checks import markdown_pages
+from hooks.source_checks import markdown_pages
 
 PAGES = [p for p in markdown_pages(DOCS) if "{{" in p.read_text(encoding="utf-8")]
 

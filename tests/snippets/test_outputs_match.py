@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 
 from hooks import snippet_output
 from hooks.snippets_lib import ROOT, all_snippets
-from tests.content.checks import markdown_pages, page_includes
+from hooks.source_checks import markdown_pages, page_includes
 
 OUTPUTS = [i for page in markdown_pages(ROOT / "docs") for i in page_includes(page) if i.output]
 

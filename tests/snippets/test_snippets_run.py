@@ -11,7 +11,7 @@ import pytest
 
 from hooks.snippets_lib import DEFAULT_TIMEOUT_S, ROOT, all_snippets, describe_failure, run_snippet
 from tests.conftest import skip_or_fail
-from tests.content.checks import markdown_pages, page_includes
+from hooks.source_checks import markdown_pages, page_includes
 
 SNIPPETS = all_snippets()
 

@@ -1,7 +1,8 @@
 """Checks of the Markdown sources. Each returns a list of problems, 'path:line: what'.
 
 They take the folders to look at as arguments, so the tests run them on the real tree
-(expecting no problem) and on temporary trees with a planted fault (expecting it named).
+(expecting no problem) and on temporary trees with a planted fault (expecting it named);
+the build runs the cheap ones too (hooks/refuse_mistakes.py).
 """
 
 from __future__ import annotations
@@ -81,10 +82,11 @@ def broken_includes(docs: Path, root: Path) -> list[str]:
                 problems.append(f"{where}: include of a missing file {include.path!r}")
             elif include.output and include.section:
                 problems.append(f"{where}: an output line shows a whole snippet, not the section {include.section!r}")
-            elif include.section and include.section not in sections_of(target):
+            elif include.section and include.section not in (found := sections_of(target)):
+                has = ", ".join(sorted(found)) if found else "none"
                 problems.append(
-                    f"{where}: {include.path} has no section {include.section!r} "
-                    f"(it needs '# --8<-- [start:{include.section}]' and '# --8<-- [end:{include.section}]')"
+                    f"{where}: {include.path} has no section {include.section!r} (its sections: {has}; "
+                    f"a section needs '# --8<-- [start:{include.section}]' and '# --8<-- [end:{include.section}]')"
                 )
     return problems
 
@@ -102,6 +104,22 @@ def unused_snippets(docs: Path, snippets: Path, root: Path) -> list[str]:
         for snippet in sorted(snippets.rglob("*.py"))
         if snippet.resolve() not in shown
     ]
+
+
+FRONT_MATTER = re.compile(r"\A---\n(?P<body>.*?)\n---\n", re.S)
+
+
+def missing_descriptions(docs: Path, root: Path) -> list[str]:
+    """Every page has its own front matter `description:` (for search engines and link previews)."""
+    problems = []
+    for page in markdown_pages(docs):
+        match = FRONT_MATTER.match(page.read_text(encoding="utf-8"))
+        if not match or not re.search(r"^[ \t]*description:[ \t]*\S", match["body"], re.M):
+            problems.append(
+                f"{_rel(page, root)}:1: no `description:` in the front matter; start the page with\n"
+                "---\ndescription: One sentence on what the page explains, in the page's language.\n---"
+            )
+    return problems
 
 
 def pages_by_language(docs: Path) -> dict[str, set[str]]:
