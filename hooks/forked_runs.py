@@ -99,7 +99,24 @@ class ForkPool:
             if not FORKS or self.started >= self.size:
                 return
             self.started += 1
-        threading.Thread(target=lambda: self.idle.put(ForkServer()), daemon=True).start()
+
+        def start() -> None:
+            try:
+                self.idle.put(self._start())
+            except RuntimeError:
+                pass  # _start has given the slot back; a run will try again and raise
+
+        threading.Thread(target=start, daemon=True).start()
+
+    def _start(self) -> ForkServer:
+        """A new server for a slot already counted in ``started``; if it fails to start, the
+        slot is given back (else every later run would wait for an idle server forever)."""
+        try:
+            return ForkServer()
+        except BaseException:
+            with self.lock:
+                self.started -= 1
+            raise
 
     def run(self, path: Path, timeout: float) -> Run:
         if not FORKS:
@@ -107,7 +124,7 @@ class ForkPool:
         with self.lock:
             start = self.idle.empty() and self.started < self.size
             self.started += start
-        server = ForkServer() if start else self.idle.get()
+        server = self._start() if start else self.idle.get()
         try:
             return server.run(path, timeout)
         finally:

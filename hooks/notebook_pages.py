@@ -27,7 +27,8 @@ executes and renders, in both languages, with a download link to the ``.ipynb``.
 5. on_config: give mkdocs-jupyter's execution cache one folder per language. i18n runs one
    build per language, and mkdocs-jupyter evicts every cache entry its current build did not
    use, so with one shared folder each language evicted the other's executed notebooks and
-   every `mkdocs serve` rebuild re-ran all of them.
+   every `mkdocs serve` rebuild re-ran all of them. A build of a few pages (`dev.py check`,
+   from another config file) gets folders of its own, so that it evicts nothing of the site's.
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ def is_notebook(src_uri: str) -> bool:
 def on_config(config):
     i18n = config.plugins["i18n"]
     language = i18n.current_language or i18n.default_language
-    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(ROOT / ".cache" / "mkdocs-jupyter" / language)
+    cache = ROOT / ".cache" / "mkdocs-jupyter"
+    stem = Path(config.config_file_path).stem
+    if stem != "mkdocs":
+        cache = cache / stem
+    config.plugins["mkdocs-jupyter"].config["cache_dir"] = str(cache / language)
     return config
 
 

@@ -34,7 +34,7 @@ def problems_in(docs: Path, root: Path) -> list[str]:
 
 def on_pre_build(config):
     docs = Path(config.docs_dir)
-    problems = problems_in(docs, Path(config.config_file_path).parent)
+    problems = problems_in(docs, Path(config.config_file_path).resolve().parent)
     if problems:
         count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
         raise PluginError(f"the pages have {count}:\n" + "\n".join(problems))

@@ -56,10 +56,14 @@ def site_prefix() -> str:
     return path if path.endswith("/") else path + "/"
 
 
-def build_site(project: Path, site_dir: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of ``project`` into ``site_dir``; the log is kept."""
+def build_site(
+    project: Path, site_dir: Path, env: dict | None = None, config: Path | None = None
+) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of ``project`` (its mkdocs.yml, or ``config``) into ``site_dir``;
+    the log is kept."""
+    chosen = ["--config-file", str(config)] if config else []
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *chosen, "--site-dir", str(site_dir)],
         cwd=project,
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {})),
         capture_output=True,
@@ -95,7 +99,8 @@ def built_site(tmp_path_factory, request) -> BuiltSite:
         for path, runs in request.getfixturevalue("cpu_runs").items():
             remember(path, runs[0])
     site_dir = tmp_path_factory.mktemp("site")
-    done = build_site(ROOT, site_dir)
+    pages = request.config.getoption("page")
+    done = build_site(ROOT, site_dir, config=pages_config(pages) if pages else None)
     site = BuiltSite(site_dir, done.stdout + done.stderr, done.returncode)
     if done.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{site.log[-4000:]}", pytrace=False)
@@ -212,25 +217,143 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
     return destination
 
 
+NEEDED_SNIPPETS = pytest.StashKey[set]()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--page",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="run only what protects this page, both languages (e.g. bn-vs-ln or experiments/training): "
+        "its snippets, the source checks, and the built-page tests on a build of just this page",
+    )
+
+
+def page_name(given: str) -> str:
+    """'docs/en/bn-vs-ln.md', 'en/bn-vs-ln', 'bn-vs-ln.md' -> 'bn-vs-ln'."""
+    name = given.strip("/").removeprefix("docs/")
+    for language in LANGUAGES:
+        name = name.removeprefix(f"{language}/")
+    name = name.removesuffix(".md")
+    if not all((ROOT / "docs" / language / f"{name}.md").is_file() for language in LANGUAGES):
+        raise pytest.UsageError(f"--page {given}: no page docs/<zh|en>/{name}.md")
+    return name
+
+
+def about_pages(names: list[str]) -> set:
+    """Every parameter value by which a test can be about these pages: their files, their
+    built paths, the snippets they include and those includes."""
+    from hooks.snippets_lib import includes_in
+
+    related: set = set()
+    for name in names:
+        url = "" if name == "index" else (name.removesuffix("/index") + "/")
+        related |= {url, "en/" + url, f"{name}.md"}
+        for language in LANGUAGES:
+            page = ROOT / "docs" / language / f"{name}.md"
+            related |= {page, f"{language}/{name}.md"}
+            for include in includes_in(page):
+                related |= {include, (ROOT / include.path).resolve()}
+    return related
+
+
+def pytest_collection_modifyitems(config, items):
+    """With --page: keep the tests about that page, and the source checks of tests/content,
+    which read the whole tree in seconds. Then note which snippets the kept tests are about
+    (their parameters name them), so that the session runs those snippets and no others."""
+    from hooks.snippets_lib import SNIPPETS, Include
+
+    if config.getoption("page"):
+        related = about_pages([page_name(given) for given in config.getoption("page")])
+        kept, dropped = [], []
+        for item in items:
+            params = getattr(getattr(item, "callspec", None), "params", {})
+            if params:
+                keep = any(isinstance(v, (str, Path, Include)) and v in related for v in params.values())
+            else:
+                keep = Path(item.path).is_relative_to(ROOT / "tests" / "content")
+            (kept if keep else dropped).append(item)
+        if dropped:
+            config.hook.pytest_deselected(items=dropped)
+            items[:] = kept
+    needed = set()
+    for item in items:
+        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+            if isinstance(value, Include):
+                needed.add((ROOT / value.path).resolve())
+            elif isinstance(value, Path) and value.is_relative_to(SNIPPETS):
+                needed.add(value.resolve())
+    config.stash[NEEDED_SNIPPETS] = needed
+
+
+def pages_config(given: list[str]) -> Path:
+    """A config for a build of only these pages (both languages) and the home page, which
+    i18n needs: `mkdocs.check.yml` next to mkdocs.yml (so that its relative paths hold), which
+    INHERITs it. Links to pages left out are info lines, not warnings."""
+    names = sorted({page_name(g) for g in given} | {"index"})
+    keep = "".join(f"  !/{language}/{name}.md\n" for name in names for language in LANGUAGES)
+    config = ROOT / "mkdocs.check.yml"
+    config.write_text(
+        "# Written by the tests for `--page` (python3 dev.py check): the site with these pages only.\n"
+        "INHERIT: mkdocs.yml\n"
+        f"nav: [{', '.join(f'{name}.md' for name in names)}]\n"
+        "exclude_docs: |\n  coverage.yml\n  /zh/**\n  /en/**\n" + keep +
+        "validation:\n"
+        "  nav: {omitted_files: ignore, not_found: info}\n"
+        "  links: {not_found: info, anchors: info, unrecognized_links: info}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+class CpuRuns:
+    """path -> [run, run]: two CPU runs of a snippet, made once per test session. The first is
+    `python snippets/…`, as a reader runs it, and serves every test that needs a snippet's CPU
+    result; the second, forked from a Python that has imported torch already
+    (hooks/forked_runs.py), shows whether the output is deterministic, and that `mkdocs serve`,
+    which runs snippets that way, shows the same. The snippets the selected tests name are run
+    up front, ``workers`` at a time; any other is run when a test first asks for it."""
+
+    def __init__(self, workers: int):
+        self.workers = workers
+        self.done: dict = {}
+        self.lock = threading.Lock()
+
+    def prefetch(self, paths) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        from hooks.forked_runs import ForkPool
+        from hooks.snippets_lib import DEFAULT_TIMEOUT_S, run_snippet
+
+        paths = sorted(set(paths) - set(self.done))
+        if not paths:
+            return
+        forked = ForkPool(min(self.workers, len(paths)))
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            first = list(pool.map(lambda path: run_snippet(path, "cpu"), paths))
+            try:
+                second = list(pool.map(lambda path: forked.run(path, DEFAULT_TIMEOUT_S), paths))
+            finally:
+                forked.close()
+        with self.lock:
+            self.done.update({path: [a, b] for path, a, b in zip(paths, first, second)})
+
+    def __getitem__(self, path: Path):
+        path = Path(path).resolve()
+        with self.lock:
+            if path in self.done:
+                return self.done[path]
+        self.prefetch([path])
+        return self.done[path]
+
+    def items(self):
+        return self.done.items()
+
+
 @pytest.fixture(scope="session")
-def cpu_runs():
-    """Two CPU runs of every snippet per test session, run two at a time (the machine has
-    2 cores): path -> [run, run]. The first is `python snippets/…`, as a reader runs it, and
-    serves every test that needs a snippet's CPU result; the second, forked from a Python
-    that has imported torch already (hooks/forked_runs.py), shows whether the output is
-    deterministic, and that `mkdocs serve`, which runs snippets that way, shows the same."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from hooks.forked_runs import ForkPool
-    from hooks.snippets_lib import DEFAULT_TIMEOUT_S, all_snippets, run_snippet
-
-    workers = max(2, os.cpu_count() or 2)
-    paths = all_snippets()
-    forked = ForkPool(workers)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        first = list(pool.map(lambda path: run_snippet(path, "cpu"), paths))
-        try:
-            second = list(pool.map(lambda path: forked.run(path, DEFAULT_TIMEOUT_S), paths))
-        finally:
-            forked.close()
-    return {path: [a, b] for path, a, b in zip(paths, first, second)}
+def cpu_runs(request) -> CpuRuns:
+    runs = CpuRuns(workers=max(2, min(os.cpu_count() or 2, 8)))
+    runs.prefetch(request.config.stash.get(NEEDED_SNIPPETS, set()))
+    return runs

@@ -108,7 +108,7 @@ def test_missing_file_and_missing_section_are_named(tmp_path):
     assert problems == [
         "docs/zh/page.md:2: include of a missing file 'snippets/page/gone.py'",
         "docs/zh/page.md:6: snippets/page/a.py has no section 'nope' "
-        "(it needs '# --8<-- [start:nope]' and '# --8<-- [end:nope]')",
+        "(its sections: part; a section needs '# --8<-- [start:nope]' and '# --8<-- [end:nope]')",
     ]
 
 

@@ -93,3 +93,34 @@ def test_off_linux_a_pool_runs_snippets_as_scripts(planted, monkeypatch):
     pool.prestart()
     path = planted(WHAT_A_SCRIPT_SEES)
     assert pool.run(path, 60).stdout == run_snippet(path, "cpu").stdout and pool.started == 0
+
+
+def test_after_a_server_fails_to_start_the_next_run_tries_again(planted, monkeypatch):
+    """A failed start gives its slot back: the next run starts a server instead of waiting
+    forever for an idle one that will never come."""
+    import threading
+
+    import hooks.forked_runs as forked_runs
+
+    real = forked_runs.ForkServer.__init__
+    failures = iter([True])
+
+    def flaky(self):
+        if next(failures, False):
+            raise RuntimeError("hooks/forked_runs.py did not start: planted")
+        real(self)
+
+    monkeypatch.setattr(forked_runs.ForkServer, "__init__", flaky)
+    pool = ForkPool(1)
+    path = planted("print('ran')\n")
+    try:
+        with pytest.raises(RuntimeError, match="did not start"):
+            pool.run(path, 60)
+        result = []
+        runner = threading.Thread(target=lambda: result.append(pool.run(path, 60)), daemon=True)
+        runner.start()
+        runner.join(timeout=60)
+        assert not runner.is_alive(), "the run after a failed start is waiting forever"
+        assert result[0].stdout == "ran\n" and pool.started == 1
+    finally:
+        pool.close()
