@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """The project's two commands, each doing its own set-up.
 
-    python3 dev.py serve   # build and serve the site at http://127.0.0.1:8000/ with live reload
+    python3 dev.py serve   # serve the site at http://127.0.0.1:8000/transformer-normalization/, live reload
     python3 dev.py test    # run the whole test suite (extra arguments go to pytest)
+    python3 dev.py new NAME      # scaffold a page: both languages, a snippet, the nav entry
+    python3 dev.py check PAGE    # what protects one page, in seconds (e.g. bn-vs-ln)
     python3 dev.py build   # build the site into site/ (what the publishing workflow uploads)
     python3 dev.py bench   # print the performance report (benchmarks/bench.py; arguments go to it)
     python3 dev.py links   # check external links (needs the network; not part of the tests)
@@ -48,22 +50,39 @@ def ensure_environment() -> None:
 
 
 def run(*command: str) -> int:
+    """Become ``command`` (the environment's Python), so that the process started as
+    `python3 dev.py …` is the tool itself: its PID stops it, and its exit status is the tool's."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")  # silence Material's end-of-life banner
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
-    return subprocess.run(command, cwd=ROOT, env=env).returncode
+    os.chdir(ROOT)
+    sys.stdout.flush()
+    if os.name == "nt":  # no exec that keeps the PID there
+        return subprocess.run(command, env=env).returncode
+    os.execve(command[0], list(command), env)
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test", "build", "bench", "links"}:
+    if not argv or argv[0] not in {"serve", "test", "build", "bench", "links", "new", "check"}:
         print(__doc__)
         return 2
+    if argv[0] == "new":
+        from scripts.new_page import main as new_page
+
+        return new_page(argv[1:])
     ensure_environment()
+    python = str(BIN / "python")
     if argv[0] in {"serve", "build"}:
-        return run(str(BIN / "mkdocs"), argv[0], *argv[1:])
+        return run(python, "-m", "mkdocs", argv[0], *argv[1:])
     if argv[0] in {"bench", "links"}:
         script = "benchmarks/bench.py" if argv[0] == "bench" else "scripts/check_links.py"
-        return run(str(BIN / "python"), script, *argv[1:])
-    return run(str(BIN / "python"), "-m", "pytest", *argv[1:])
+        return run(python, script, *argv[1:])
+    if argv[0] == "check":
+        if not argv[1:] or argv[1].startswith("-"):
+            print("usage: python3 dev.py check PAGE [pytest arguments], e.g. python3 dev.py check bn-vs-ln")
+            return 2
+        tests = ["tests/content", "tests/snippets", "tests/site"]
+        return run(python, "-m", "pytest", "-p", "no:cacheprovider", "--page", argv[1], *tests, *argv[2:])
+    return run(python, "-m", "pytest", *argv[1:])
 
 
 if __name__ == "__main__":

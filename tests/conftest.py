@@ -231,13 +231,13 @@ def pytest_addoption(parser):
     )
 
 
-def page_name(given: str) -> str:
+def page_name(given: str, root: Path = ROOT) -> str:
     """'docs/en/bn-vs-ln.md', 'en/bn-vs-ln', 'bn-vs-ln.md' -> 'bn-vs-ln'."""
     name = given.strip("/").removeprefix("docs/")
     for language in LANGUAGES:
         name = name.removeprefix(f"{language}/")
     name = name.removesuffix(".md")
-    if not all((ROOT / "docs" / language / f"{name}.md").is_file() for language in LANGUAGES):
+    if not all((root / "docs" / language / f"{name}.md").is_file() for language in LANGUAGES):
         raise pytest.UsageError(f"--page {given}: no page docs/<zh|en>/{name}.md")
     return name
 
@@ -288,13 +288,13 @@ def pytest_collection_modifyitems(config, items):
     config.stash[NEEDED_SNIPPETS] = needed
 
 
-def pages_config(given: list[str]) -> Path:
+def pages_config(given: list[str], root: Path = ROOT) -> Path:
     """A config for a build of only these pages (both languages) and the home page, which
     i18n needs: `mkdocs.check.yml` next to mkdocs.yml (so that its relative paths hold), which
     INHERITs it. Links to pages left out are info lines, not warnings."""
-    names = sorted({page_name(g) for g in given} | {"index"})
+    names = sorted({page_name(g, root) for g in given} | {"index"})
     keep = "".join(f"  !/{language}/{name}.md\n" for name in names for language in LANGUAGES)
-    config = ROOT / "mkdocs.check.yml"
+    config = root / "mkdocs.check.yml"
     config.write_text(
         "# Written by the tests for `--page` (python3 dev.py check): the site with these pages only.\n"
         "INHERIT: mkdocs.yml\n"

@@ -14,12 +14,12 @@ ZH_PAGES = sorted((ROOT / "docs" / "zh").rglob("*.md"))
 autocorrect.load_config((ROOT / ".autocorrectrc").read_text(encoding="utf-8"))
 
 
-def autocorrect_problems(paths) -> list[str]:
+def autocorrect_problems(paths, root=ROOT) -> list[str]:
     problems = []
     for path in paths:
         result = autocorrect.lint_for(path.read_text(encoding="utf-8"), str(path))
         for line in result.lines:
-            problems.append(f"{path.relative_to(ROOT)}:{line.line}: {line.old.strip()!r} -> {line.new.strip()!r}")
+            problems.append(f"{path.relative_to(root)}:{line.line}: {line.old.strip()!r} -> {line.new.strip()!r}")
     return problems
 
 

@@ -1,0 +1,65 @@
+"""`python3 dev.py new NAME` scaffolds a page that passes the source checks, runs, and builds
+strictly as it stands; it refuses a bad name and never overwrites."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from hooks import source_checks
+from hooks.refuse_mistakes import problems_in
+from tests.conftest import ROOT, build_site, copy_project, pages_config
+from tests.content.test_copywriting import autocorrect_problems
+
+sys.path.insert(0, str(ROOT))
+from scripts.new_page import main as new_page  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def scaffolded(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("new") / "project", with_cache=False)
+    assert new_page(["demo-page"], root=project) == 0
+    return project
+
+
+def test_the_scaffold_passes_the_source_checks(scaffolded):
+    docs = scaffolded / "docs"
+    problems = [
+        *problems_in(docs, scaffolded),
+        *source_checks.include_mismatches(docs, scaffolded),
+        *source_checks.structure_mismatches(docs, scaffolded),
+        *source_checks.unused_snippets(docs, scaffolded / "snippets", scaffolded),
+    ]
+    assert not problems, "\n".join(problems)
+    assert not autocorrect_problems([docs / "zh" / "demo-page.md"], root=scaffolded)
+    assert "  - demo-page.md\n  - faq.md" in (scaffolded / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_the_scaffolded_snippet_runs_and_asserts(scaffolded):
+    snippet = scaffolded / "snippets" / "demo-page" / "demo_page.py"
+    done = subprocess.run([sys.executable, str(snippet)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "channel means after:  [0.0, 0.0, 0.0, 0.0]" in done.stdout
+    broken = snippet.read_text(encoding="utf-8").replace("means = bn(x)", "means = x")
+    planted = snippet.with_name("planted.py")
+    planted.write_text(broken, encoding="utf-8")
+    failed = subprocess.run([sys.executable, str(planted)], capture_output=True, text=True, timeout=120)
+    planted.unlink()
+    assert failed.returncode != 0 and "BatchNorm centres every channel" in failed.stderr
+
+
+@pytest.mark.slow
+def test_the_scaffold_builds_strictly(scaffolded, tmp_path):
+    done = build_site(scaffolded, tmp_path / "site", config=pages_config(["demo-page"], root=scaffolded))
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    for prefix, title in (("", "输出"), ("en/", "Output")):
+        html = (tmp_path / "site" / prefix / "demo-page" / "index.html").read_text(encoding="utf-8")
+        assert 'class="katex"' in html and "channel means after:" in html and title in html
+
+
+def test_a_bad_name_or_an_existing_page_is_refused(scaffolded, capsys):
+    assert new_page(["Demo Page"], root=scaffolded) == 2
+    assert new_page(["demo-page"], root=scaffolded) == 1
+    assert "not overwriting: docs/en/demo-page.md" in capsys.readouterr().out
