@@ -120,7 +120,8 @@ def _formula_renderer(page: Page):
         except KatexError as error:
             line = _source_line(page, tex)
             where = f"docs/{page.file.src_uri}" + (f":{line}" if line else "")
-            raise PluginError(f"{where}: KaTeX cannot render the formula {tex.strip()!r}: {error}") from None
+            shown = "\n".join("    " + line for line in tex.strip().split("\n"))  # as written, not a repr
+            raise PluginError(f"{where}: KaTeX cannot render this formula: {error}\n{shown}") from None
         return hold(page, markup, visible_text(markup), block=display)
 
     return replace

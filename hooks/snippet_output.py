@@ -116,14 +116,15 @@ def uncached(docs_dir: Path) -> list[Path]:
     return sorted(p for p in wanted if not (CACHE / f"{cache_key(p)}.txt").exists())
 
 
-def snippet_stdout(path: Path, where: str) -> str:
+def snippet_stdout(path: Path, where: str, docs_dir: Path | None = None) -> str:
     """What ``path`` prints on CPU, from the cache or from a fresh run."""
     cached = CACHE / f"{cache_key(path)}.txt"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
     run = _run_into_cache(path)
     if run.returncode != 0:
-        raise PluginError(f"{where}: {describe_failure(path, run, DEFAULT_TIMEOUT_S, [where])}")
+        pages = shown_on(path, docs_dir) if docs_dir else [where]
+        raise PluginError(f"{where}: {describe_failure(path, run, DEFAULT_TIMEOUT_S, pages)}")
     return run.stdout
 
 
@@ -137,20 +138,46 @@ def on_pre_build(config) -> None:
             list(pool.map(_run_into_cache, missing))
 
 
+def source_line(source_lines: list[str], line: str, occurrence: int) -> int | None:
+    """The 1-based line of the ``occurrence``-th copy of ``line`` in the page's source. The
+    markdown a hook gets has lost its front matter and may have been reshaped by other hooks
+    (rendered formulas, result tables), so counting lines in it misnames the page's line."""
+    seen = 0
+    for number, text in enumerate(source_lines, 1):
+        if text == line:
+            if seen == occurrence:
+                return number
+            seen += 1
+    return None
+
+
+def shown_on(path: Path, docs_dir: Path) -> list[str]:
+    """Every page line that shows ``path`` or its output, so that a failure names them all."""
+    return [
+        include.where
+        for page in sorted(Path(docs_dir).rglob("*.md"))
+        for include in includes_in(page)
+        if (ROOT / include.path).resolve() == path.resolve()
+    ]
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     source = Path(config.docs_dir) / page.file.src_uri
     lines = markdown.split("\n")
-    # MkDocs strips the front matter from `markdown`: count it back for line numbers.
-    offset = max(0, len(source.read_text(encoding="utf-8").split("\n")) - len(lines))
+    source_lines = source.read_text(encoding="utf-8").split("\n")
+    seen: dict[str, int] = {}
     for index, line in enumerate(lines):
-        include = parse_include(line, source, offset + index + 1)
-        if include is None or not include.output:
+        if parse_include(line, source, 0) is None:
+            continue
+        occurrence = seen[line] = seen.get(line, -1) + 1
+        include = parse_include(line, source, source_line(source_lines, line, occurrence) or index + 1)
+        if not include.output:
             continue
         path = ROOT / include.path
         where = include.where
         if include.section or not path.is_file():
             raise PluginError(f"{where}: an output line must name a snippet file, got {include.path!r}")
         indent = line[: len(line) - len(line.lstrip())]
-        text = snippet_stdout(path, where).rstrip("\n")
+        text = snippet_stdout(path, where, Path(config.docs_dir)).rstrip("\n")
         lines[index] = "\n".join(indent + out if out else out for out in text.split("\n"))
     return "\n".join(lines)

@@ -89,9 +89,10 @@ def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path, 
     done = build_site(project, tmp_path / "site")
     log = done.stdout + done.stderr
     assert done.returncode != 0
-    expected = rf"docs/{page}:{at + 1}: KaTeX cannot render the formula '\\frac{{1}}{{\\notacommand}}'"
+    expected = f"docs/{page}:{at + 1}: KaTeX cannot render this formula: "
     assert expected in log, log[-2000:]
     assert "Undefined control sequence: \\notacommand" in log, log[-2000:]
+    assert "\n    \\frac{1}{\\notacommand}\n" in log, "the formula as written, on its own line"
 
 
 def test_search_index_holds_each_formula_once(built_site):

@@ -48,3 +48,62 @@ def test_serve_rebuilds_when_a_snippet_changes(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def descendants(pid: int) -> set[int]:
+    found, todo = set(), [pid]
+    while todo:
+        parent = todo.pop()
+        for task in os.listdir(f"/proc/{parent}/task") if os.path.isdir(f"/proc/{parent}/task") else []:
+            try:
+                children = open(f"/proc/{parent}/task/{task}/children").read().split()
+            except OSError:
+                continue
+            for child in map(int, children):
+                if child not in found:
+                    found.add(child)
+                    todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process trees from /proc (Linux)")
+def test_dev_py_serve_is_stopped_by_its_pid(tmp_path):
+    """`python3 dev.py serve &` then `kill $!` stops the server and its snippet runner: dev.py
+    becomes mkdocs (exec), and the fork server ends when mkdocs does."""
+    from tests.conftest import ROOT
+
+    project = copy_project(tmp_path / "project")
+    for name in ("dev.py", "requirements.txt"):
+        (project / name).write_bytes((ROOT / name).read_bytes())
+    (project / ".venv").symlink_to(ROOT / ".venv")  # set up already: dev.py installs nothing
+    port = free_port()
+    log_file = tmp_path / "serve.log"
+    with open(log_file, "w") as log:
+        server = subprocess.Popen(
+            ["python3", "dev.py", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=project, stdout=log, stderr=subprocess.STDOUT,
+            env=dict(os.environ, SITE_URL=f"http://127.0.0.1:{port}/"),
+        )
+    try:
+        wait_for(lambda: "LayerNorm" in fetch(f"http://127.0.0.1:{port}/en/bn-vs-ln/"), 240, "no page", log_file.read_text)
+        assert b"mkdocs" in open(f"/proc/{server.pid}/cmdline", "rb").read(), "dev.py did not become mkdocs"
+        children = descendants(server.pid)
+        assert children, "the snippet runner (hooks/forked_runs.py) should be running"
+        server.terminate()
+        server.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(alive(child) for child in children):
+            time.sleep(0.2)
+        assert not any(alive(child) for child in children), "a child of mkdocs serve outlived it"
+        assert fetch(f"http://127.0.0.1:{port}/en/bn-vs-ln/") == "", "the port still answers"
+    finally:
+        if server.poll() is None:
+            server.kill()

@@ -18,6 +18,26 @@ def test_build_log_has_no_warning_or_error(built_site):
     assert not noisy, "\n".join(noisy)
 
 
+def test_build_log_is_free_of_repeated_noise(built_site):
+    """hooks/quiet_log.py: the lines every build repeats are dropped, so that what matters shows."""
+    for noise in ("Overriding '", "has no git logs", "Template skipped", "Building prefix dict", "Loading model"):
+        assert noise not in built_site.log, f"{noise!r} in the build log"
+
+
+def test_quiet_log_drops_noise_but_never_a_warning():
+    import logging
+
+    from hooks.quiet_log import DropNoise
+
+    def record(level, message):
+        return logging.LogRecord("mkdocs.plugins.x", level, __file__, 1, message, None, None)
+
+    noise = DropNoise()
+    assert not noise.filter(record(logging.INFO, "Overriding 'en' config 'site_name' with 'X'"))
+    assert noise.filter(record(logging.INFO, "Documentation built in 4.80 seconds"))
+    assert noise.filter(record(logging.WARNING, "Overriding 'en' config: but a warning"))
+
+
 def test_build_is_strict():
     """strict: true in mkdocs.yml, so `mkdocs serve` and plain builds are strict too."""
     from tests.conftest import mkdocs_config

@@ -55,10 +55,28 @@ SNIPPETS = all_snippets()
 def test_snippets_print_the_same_twice(path, cpu_runs):
     """Every snippet is deterministic on CPU, or a fresh run could never match its page."""
     first, second = cpu_runs[path]
-    assert first.stdout == second.stdout, f"{path.relative_to(ROOT)} printed different text in two runs"
+    assert first.stdout == second.stdout, nondeterminism_report(path, first.stdout, second.stdout)
+
+
+def nondeterminism_report(path, first: str, second: str) -> str:
+    import difflib
+
+    diff = "\n".join(difflib.unified_diff(first.splitlines(), second.splitlines(), "run 1", "run 2", lineterm="", n=1))
+    return (
+        f"{path.relative_to(ROOT)} printed different text in two runs; seed what it draws "
+        "(torch.manual_seed(0), and random / numpy if it uses them), do not print times or "
+        f"addresses, and round what varies in the last digits:\n{diff}"
+    )
 
 
 # --- planted faults -------------------------------------------------------------------
+
+
+def test_a_snippet_left_to_chance_is_reported_with_a_hint_and_a_diff():
+    path = ROOT / "snippets" / "planted.py"
+    report = nondeterminism_report(path, "mean 0.12\nsame\n", "mean 0.57\nsame\n")
+    assert report.startswith("snippets/planted.py printed different text in two runs; seed what it draws")
+    assert "-mean 0.12\n+mean 0.57" in report
 
 
 def test_a_stale_output_is_reported(built_site, cpu_runs):
@@ -71,12 +89,18 @@ def test_a_stale_output_is_reported(built_site, cpu_runs):
     assert mismatch(stale, fresh, include).startswith(f"{include.where}: the page does not show what")
 
 
-def test_a_raising_snippet_fails_the_build_naming_the_page_line(tmp_path):
+@pytest.mark.parametrize("front_matter", ["", "---\ndescription: A page.\n---\n\n"], ids=["bare", "front-matter"])
+def test_a_raising_snippet_fails_the_build_naming_every_page_line(tmp_path, front_matter):
+    from mkdocs.utils.meta import get_data
+
     snippet = tmp_path / "raises.py"
     snippet.write_text("raise SystemExit('planted: no output')\n", encoding="utf-8")
-    page_file = tmp_path / "docs" / "en" / "p.md"
-    page_file.parent.mkdir(parents=True)
-    page_file.write_text(f'# P\n\n```text\n--8<-- "{snippet}" output\n```\n', encoding="utf-8")
+    docs = tmp_path / "docs"
+    text = front_matter + f'# P\n\n```text\n--8<-- "{snippet}" output\n```\n'
+    for language in ("en", "zh"):
+        (docs / language).mkdir(parents=True)
+        (docs / language / "p.md").write_text(text, encoding="utf-8")
+    line = text.split("\n").index(f'--8<-- "{snippet}" output') + 1
 
     class Stub:
         pass
@@ -84,12 +108,15 @@ def test_a_raising_snippet_fails_the_build_naming_the_page_line(tmp_path):
     page, config = Stub(), Stub()
     page.file = Stub()
     page.file.src_uri = "en/p.md"
-    config.docs_dir = str(tmp_path / "docs")
+    config.docs_dir = str(docs)
+    markdown, _ = get_data(text)  # what MkDocs hands the hook: no front matter, and
+    markdown = "<p>a formula another hook rendered</p>\n" + markdown.replace("# P\n\n", "# P\n")  # reshaped
     with pytest.raises(Exception) as failure:
-        snippet_output.on_page_markdown(page_file.read_text(encoding="utf-8"), page, config, None)
+        snippet_output.on_page_markdown(markdown, page, config, None)
     message = str(failure.value)
-    assert message.startswith(f"{page_file}:4: ")
+    assert message.startswith(f"{docs / 'en' / 'p.md'}:{line}: ")
     assert "exited with status 1" in message and "planted: no output" in message
+    assert f"(shown on: {docs / 'en' / 'p.md'}:{line}, {docs / 'zh' / 'p.md'}:{line})" in message
 
 
 def test_a_cached_output_goes_stale_with_what_the_snippet_imports_or_reads(tmp_path):
