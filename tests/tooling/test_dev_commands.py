@@ -94,3 +94,13 @@ def test_bench_baseline_differs_from_the_site_in_math_and_search_start_up_only(t
     theirs = (project / "overrides" / "main.html").read_text(encoding="utf-8")
     assert "lazy-search.js" in ours and "lazy-search.js" not in theirs
     assert len(theirs.splitlines()) == len(ours.splitlines()) - 1
+
+
+def test_the_serve_address_in_readme_and_dev_py_is_where_the_site_is_served():
+    """`mkdocs serve` serves under the path of site_url; `/` only redirects there."""
+    from tests.conftest import site_prefix
+
+    address = f"http://127.0.0.1:8000{site_prefix()}"
+    for name in ("README.md", "dev.py"):
+        serve_line = next(line for line in (ROOT / name).read_text(encoding="utf-8").splitlines() if "dev.py serve " in line)
+        assert address in serve_line, f"{name}: {serve_line.strip()!r} does not name {address}"
