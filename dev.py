@@ -40,6 +40,14 @@ def ensure_environment() -> None:
         return
     if not (BIN / "python").exists():
         print("Creating .venv/ ...", flush=True)
+        try:
+            import ensurepip  # noqa: F401 - Debian and Ubuntu split it off into python3-venv
+        except ImportError:
+            version = f"{sys.version_info.major}.{sys.version_info.minor}"
+            sys.exit(
+                f"Python {version} here cannot create a virtual environment with pip (no ensurepip).\n"
+                f"On Debian or Ubuntu: sudo apt install python3-venv   (or python{version}-venv), then run this again."
+            )
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing requirements.txt into .venv/ (first run only) ...", flush=True)
     subprocess.run(

@@ -9,6 +9,8 @@ modules it imports from its folder and the data files there (``inputs_of``), and
 and PyTorch versions, so ``mkdocs serve`` re-runs only a snippet whose inputs changed.
 Before the pages are built, the snippets whose output is not cached yet run two at a time.
 A snippet that raises or hangs fails the build, naming the page line and the snippet.
+With REQUIRE_CACHED_OUTPUTS=1 (the publishing workflow, after the tests) nothing is run: an
+output that the tests did not produce fails the build.
 
 In ``mkdocs serve`` the runs are forked from a Python that has imported PyTorch once
 (hooks/forked_runs.py): a saved snippet shows its new output about 1.5 s sooner. The tests
@@ -20,6 +22,7 @@ from __future__ import annotations
 import ast
 import functools
 import hashlib
+import os
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -105,6 +108,11 @@ def _run_into_cache(path: Path):
     return run
 
 
+def only_cached() -> bool:
+    """REQUIRE_CACHED_OUTPUTS=1 (the publishing workflow): show only outputs the tests produced."""
+    return os.environ.get("REQUIRE_CACHED_OUTPUTS", "") not in {"", "0"}
+
+
 def uncached(docs_dir: Path) -> list[Path]:
     """Snippets whose output some page shows and the cache does not hold yet."""
     wanted = {
@@ -121,6 +129,11 @@ def snippet_stdout(path: Path, where: str, docs_dir: Path | None = None) -> str:
     cached = CACHE / f"{cache_key(path)}.txt"
     if cached.exists():
         return cached.read_text(encoding="utf-8")
+    if only_cached():
+        raise PluginError(
+            f"{where}: no verified output of {path.relative_to(ROOT).as_posix()} in .cache/snippet-output/ "
+            "(REQUIRE_CACHED_OUTPUTS=1: the published site shows only what the tests ran; run them first)"
+        )
     run = _run_into_cache(path)
     if run.returncode != 0:
         pages = shown_on(path, docs_dir) if docs_dir else [where]
@@ -133,7 +146,7 @@ def on_pre_build(config) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     missing = uncached(Path(config.docs_dir))
-    if missing:
+    if missing and not only_cached():
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(_run_into_cache, missing))
 

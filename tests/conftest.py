@@ -160,17 +160,26 @@ CHROMIUM_ARGS = [
 
 
 def find_chromium() -> str | None:
+    """Debian's chromium (or one named by CHROMIUM), else the build `playwright install
+    chromium` puts in Playwright's own folder (where the distribution has no package)."""
     for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
         if candidate and shutil.which(candidate):
             return shutil.which(candidate)
-    return None
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            bundled = playwright.chromium.executable_path
+    except Exception:  # noqa: BLE001 - no Playwright driver: no bundled browser either
+        return None
+    return bundled if bundled and os.path.isfile(bundled) else None
 
 
 @pytest.fixture(scope="session")
 def browser():
     executable = find_chromium()
     if executable is None:
-        skip_or_fail("no Chromium found (install Debian's chromium and fonts-noto-cjk)", "REQUIRE_BROWSER")
+        skip_or_fail("no Chromium found (Debian: apt install chromium fonts-noto-cjk; elsewhere: .venv/bin/python -m playwright install chromium)", "REQUIRE_BROWSER")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

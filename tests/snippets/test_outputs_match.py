@@ -119,6 +119,15 @@ def test_a_raising_snippet_fails_the_build_naming_every_page_line(tmp_path, fron
     assert f"(shown on: {docs / 'en' / 'p.md'}:{line}, {docs / 'zh' / 'p.md'}:{line})" in message
 
 
+def test_a_publishing_build_runs_nothing_the_tests_did_not_run(tmp_path, monkeypatch):
+    snippet = ROOT / "snippets" / "bn-vs-ln" / "never-run-by-the-tests.py"
+    monkeypatch.setattr(snippet_output, "cache_key", lambda path: "no-such-entry")
+    monkeypatch.setattr(snippet_output, "_run_into_cache", lambda path: pytest.fail("a snippet was run"))
+    monkeypatch.setenv("REQUIRE_CACHED_OUTPUTS", "1")
+    with pytest.raises(Exception, match="docs/en/p.md:4: no verified output of snippets/bn-vs-ln/never-run-by-the-tests.py"):
+        snippet_output.snippet_stdout(snippet, "docs/en/p.md:4")
+
+
 def test_a_cached_output_goes_stale_with_what_the_snippet_imports_or_reads(tmp_path):
     """The cache key covers the snippet, the modules it imports from its folder (and theirs),
     and the data files under the folder; not a neighbour it does not import."""

@@ -104,3 +104,24 @@ def test_the_serve_address_in_readme_and_dev_py_is_where_the_site_is_served():
     for name in ("README.md", "dev.py"):
         serve_line = next(line for line in (ROOT / name).read_text(encoding="utf-8").splitlines() if "dev.py serve " in line)
         assert address in serve_line, f"{name}: {serve_line.strip()!r} does not name {address}"
+
+
+def test_dev_py_says_what_to_install_when_venv_cannot_have_pip(tmp_path, monkeypatch):
+    import builtins
+
+    dev = load_module("dev.py", "dev_without_ensurepip")
+    monkeypatch.setattr(dev, "VENV", tmp_path / ".venv")
+    monkeypatch.setattr(dev, "BIN", tmp_path / ".venv" / "bin")
+    monkeypatch.setattr(dev, "STAMP", tmp_path / ".venv" / "requirements.sha256")
+    real_import = builtins.__import__
+
+    def no_ensurepip(name, *args, **kwargs):
+        if name == "ensurepip":
+            raise ImportError("No module named 'ensurepip'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ensurepip)
+    with pytest.raises(SystemExit) as stop:
+        dev.ensure_environment()
+    assert "sudo apt install python3-venv" in str(stop.value)
+    assert not (tmp_path / ".venv").exists()

@@ -17,6 +17,8 @@ from tests.conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 TEST_COMMAND = "bash .ci/run"
+GPU_COMMAND = "python3 dev.py test tests/snippets/test_snippets_run.py -k cuda"
+FORK_GUARD = "github.event.pull_request.head.repo.full_name == github.repository"
 WRITE_ALLOWED = {"deploy": {"pages", "id-token"}}  # the only job that may write anything
 
 
@@ -35,28 +37,55 @@ def problems_of(workflow: dict) -> list[str]:
         problems.append(f"top-level permissions grant writes: {top!r}")
     if top is None:
         problems.append("no top-level permissions: the default token may write")
-    tests = [name for name, job in jobs.items() if any(TEST_COMMAND in str(s.get("run", "")) for s in job.get("steps", []))]
-    gpu = [name for name in tests if "gpu" in jobs[name].get("runs-on", [])]
-    cpu = [name for name in tests if name not in gpu]
+    def runs(job) -> str:
+        return "\n".join(str(step.get("run", "")) for step in job.get("steps", []))
+
+    def uses(job, action: str) -> bool:
+        return any(action in str(step.get("uses", "")) for step in job.get("steps", []))
+
+    cpu = [name for name, job in jobs.items() if TEST_COMMAND in runs(job)]
+    gpu = [name for name, job in jobs.items() if "GPU_RUNNER" in str(job.get("runs-on", "")) or "gpu" in job.get("runs-on", [])]
     if not cpu:
         problems.append(f"no CPU job runs {TEST_COMMAND!r}")
     if not gpu:
-        problems.append(f"no GPU job (runs-on with label 'gpu') runs {TEST_COMMAND!r}")
+        problems.append("no GPU job (runs-on: ${{ vars.GPU_RUNNER }})")
     for name in gpu:
-        if str(jobs[name].get("env", {}).get("REQUIRE_CUDA")) != "1":
+        job = jobs[name]
+        if str(job.get("env", {}).get("REQUIRE_CUDA")) != "1":
             problems.append(f"job {name}: a GPU job must set REQUIRE_CUDA=1")
-    deploy = [name for name, job in jobs.items() if any("deploy-pages" in str(s.get("uses", "")) for s in job.get("steps", []))]
+        if FORK_GUARD not in str(job.get("if", "")):
+            problems.append(f"job {name}: runs a fork's pull request on the GPU runner (no `if` with {FORK_GUARD!r})")
+        if runs(job).strip() != GPU_COMMAND:
+            problems.append(f"job {name}: runs {runs(job).strip()!r}; a GPU job runs only {GPU_COMMAND!r}")
+        needs = job.get("needs", [])
+        needs = [needs] if isinstance(needs, str) else needs
+        if not any("GPU_RUNNER" in runs(jobs.get(n, {})) and "exit 1" in runs(jobs.get(n, {})) for n in needs):
+            problems.append(f"job {name}: nothing fails at once when no GPU runner is configured")
+    builders = [n for n, job in jobs.items() if uses(job, "upload-pages-artifact")]
+    if builders != cpu[:1] or not cpu:
+        problems.append(f"the site is uploaded by {builders}, not by the CPU test job {cpu} that verified its outputs")
+    for name in builders:
+        steps = jobs[name]["steps"]
+        order = [i for i, step in enumerate(steps) if TEST_COMMAND in str(step.get("run", ""))]
+        build = [i for i, step in enumerate(steps) if "dev.py build" in str(step.get("run", ""))]
+        if not order or not build or build[0] < order[0]:
+            problems.append(f"job {name}: the site must be built after the tests, from their outputs")
+        elif str(steps[build[0]].get("env", {}).get("REQUIRE_CACHED_OUTPUTS")) != "1":
+            problems.append(f"job {name}: the build may re-run snippets (set REQUIRE_CACHED_OUTPUTS=1)")
+    deploy = [name for name, job in jobs.items() if uses(job, "deploy-pages")]
     if len(deploy) != 1:
         problems.append(f"expected one job that deploys to GitHub Pages, found {deploy}")
     for name in deploy:
         needs = jobs[name].get("needs", [])
         needs = [needs] if isinstance(needs, str) else needs
-        builders = [n for n, job in jobs.items() if any("upload-pages-artifact" in str(s.get("uses", "")) for s in job.get("steps", []))]
-        for required in [*tests, *builders]:
+        for required in [*cpu, *gpu, *builders]:
             if required not in needs:
                 problems.append(f"job {name}: deploys without waiting for {required} (needs: {needs})")
         if "refs/heads/main" not in str(jobs[name].get("if", "")):
             problems.append(f"job {name}: deploys from any branch (no `if` on refs/heads/main)")
+    cancel = str(workflow.get("concurrency", {}).get("cancel-in-progress", False))
+    if cancel == "True" or (cancel != "False" and "refs/heads/main" not in cancel):
+        problems.append(f"cancel-in-progress {cancel!r} can cancel a deploy on main")
     for name, job in jobs.items():
         permissions = job.get("permissions")
         if permissions is None:
@@ -103,7 +132,7 @@ def test_ci_script_requires_the_browser_and_runs_the_readme_command():
 
 def test_lost_needs_is_reported():
     workflow = load()
-    workflow["jobs"]["deploy"]["needs"] = ["build"]
+    workflow["jobs"]["deploy"]["needs"] = ["gpu-runner"]
     found = problems_of(workflow)
     assert any("deploys without waiting for test-cpu" in p for p in found), found
     assert any("deploys without waiting for test-gpu" in p for p in found), found
@@ -115,16 +144,39 @@ def test_broad_permissions_are_reported(where):
     if where == "top":
         workflow["permissions"] = "write-all"
     else:
-        workflow["jobs"]["build"]["permissions"] = {"contents": "write"}
+        workflow["jobs"]["test-cpu"]["permissions"] = {"contents": "write"}
     assert problems_of(workflow), "broad permissions went unnoticed"
 
 
 def test_unpinned_action_and_any_branch_deploy_are_reported():
     workflow = load()
-    workflow["jobs"]["build"]["steps"][0]["uses"] = "actions/checkout@v4"
+    workflow["jobs"]["test-cpu"]["steps"][0]["uses"] = "actions/checkout@v4"
     workflow["jobs"]["deploy"]["if"] = "always()"
     found = problems_of(workflow)
     assert any("not pinned" in p for p in found) and any("any branch" in p for p in found), found
+
+
+def build_step(workflow) -> int:
+    return next(i for i, step in enumerate(workflow["jobs"]["test-cpu"]["steps"]) if "dev.py build" in str(step.get("run", "")))
+
+
+@pytest.mark.parametrize(
+    ("plant", "expected"),
+    [
+        (lambda w: w["jobs"]["test-gpu"].pop("if"), "runs a fork's pull request on the GPU runner"),
+        (lambda w: w["jobs"]["test-gpu"]["steps"].append({"run": "bash .ci/run"}), "a GPU job runs only"),
+        (lambda w: w["jobs"]["test-gpu"].pop("needs"), "nothing fails at once when no GPU runner"),
+        (lambda w: w["jobs"]["test-gpu"].pop("env"), "must set REQUIRE_CUDA=1"),
+        (lambda w: w.__setitem__("concurrency", {"group": "x", "cancel-in-progress": True}), "can cancel a deploy on main"),
+        (lambda w: w["jobs"]["test-cpu"]["steps"].insert(0, w["jobs"]["test-cpu"]["steps"].pop(build_step(w))), "built after the tests"),
+    ],
+    ids=["fork-pr-on-gpu", "gpu-runs-everything", "no-runner-check", "no-require-cuda", "cancel-main", "build-before-tests"],
+)
+def test_unsafe_or_untested_publishing_is_reported(plant, expected):
+    workflow = load()
+    plant(workflow)
+    found = problems_of(workflow)
+    assert any(expected in p for p in found), found
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path):
@@ -142,8 +194,10 @@ def zizmor(*arguments: str) -> subprocess.CompletedProcess:
 
 
 def test_zizmor_finds_nothing():
-    """GitHub Actions security audit (offline audits only; the tests run without network)."""
-    done = zizmor(str(WORKFLOW))
+    """GitHub Actions security audit (offline audits only; the tests run without network), as
+    an auditor: with the audits that cover self-hosted runners, unpinned images and
+    undocumented permissions, which the default persona leaves out."""
+    done = zizmor("--persona=auditor", str(WORKFLOW))
     assert done.returncode == 0 and "No findings" in done.stdout + done.stderr, done.stdout + done.stderr
 
 
@@ -156,3 +210,13 @@ def test_zizmor_catches_an_insecure_workflow(tmp_path):
     )
     done = zizmor(str(bad))
     assert done.returncode != 0 and "template-injection" in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_zizmor_as_auditor_catches_a_self_hosted_runner(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: pull_request\npermissions: {}\njobs:\n  a:\n    runs-on: [self-hosted, linux, gpu]\n"
+        "    permissions: {}\n    steps:\n      - run: nvidia-smi\n"
+    )
+    done = zizmor("--persona=auditor", str(bad))
+    assert done.returncode != 0 and "self-hosted-runner" in done.stdout + done.stderr, done.stdout + done.stderr
