@@ -186,7 +186,7 @@
       axisC: "特征 c →",
       cell: function (b, t, c, padded) { return "x[" + b + ", " + t + ", " + c + "]" + (padded ? "，填充" : ""); },
       describe: {
-        bn: function (n, k) { return "BatchNorm：通道 " + k.c + " 在整批所有样本、所有 token 上求一个均值和方差，共 " + n + " 个值（B·T）。"; },
+        bn: function (n, k) { return "BatchNorm：通道 " + k.c + " 在整批所有样本、所有 token 上求一个均值和方差，共 m = B·T = " + n + " 个值。"; },
         mbn: function (n, k) { return "带掩码的 BatchNorm：通道 " + k.c + " 只在真实 token 上求统计量，共 " + n + " 个值；填充位置不参与。"; },
         mbnPad: function () { return "这是填充位置：它不参与任何统计量，带掩码的 BatchNorm 把它的输出置为 0。"; },
         ln: function (n, k) { return "LayerNorm：样本 " + k.b + " 的 token " + k.t + " 用它自己的 " + n + " 个特征求一个均值和方差（C）。"; },
@@ -235,7 +235,7 @@
       axisC: "feature c →",
       cell: function (b, t, c, padded) { return "x[" + b + ", " + t + ", " + c + "]" + (padded ? ", padding" : ""); },
       describe: {
-        bn: function (n, k) { return "BatchNorm: channel " + k.c + " gets one mean and variance from every token of every sample, " + n + " values (B·T)."; },
+        bn: function (n, k) { return "BatchNorm: channel " + k.c + " gets one mean and variance from every token of every sample, m = B·T = " + n + " values."; },
         mbn: function (n, k) { return "Masked BatchNorm: channel " + k.c + " takes its statistics from real tokens only, " + n + " values; padded positions stay out."; },
         mbnPad: function () { return "This is padding: it enters no statistics, and masked BatchNorm sets its output to 0."; },
         ln: function (n, k) { return "LayerNorm: token " + k.t + " of sample " + k.b + " gets one mean and variance from its own " + n + " features (C)."; },
