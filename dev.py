@@ -9,11 +9,13 @@
     python3 dev.py bench   # print the performance report (benchmarks/bench.py; arguments go to it)
     python3 dev.py links   # check external links (needs the network; not part of the tests)
 
-Both create `.venv/` and install `requirements.txt` into it the first time, and again only
-when `requirements.txt` changes (a hash of it is kept in `.venv/requirements.sha256`), so
-re-running them is quick. Needs Python 3.11 or newer; nothing else on the machine except,
-for the browser tests, Debian's `chromium` and `fonts-noto-cjk` (without them those tests
-skip, saying so, unless REQUIRE_BROWSER=1 makes them mandatory).
+Each creates `.venv/` and installs a hash-checked lock into it the first time, and again only
+when that lock changes (`.venv/requirements.sha256` records which lock and its hash), so
+re-running them is quick: `requirements/site.txt` for serve and build, `requirements/test.txt`
+(which includes it) for the rest; DEV_LOCK names another (the GPU job: test-cuda.txt). torch
+comes first, on its own, from PyTorch's CPU wheel index. Needs Python 3.11 or newer and, on
+Debian or Ubuntu, python3-venv; for the browser tests, Chromium and `fonts-noto-cjk` (without
+them those tests skip, saying so, unless REQUIRE_BROWSER=1 makes them mandatory).
 """
 
 from __future__ import annotations
@@ -27,16 +29,41 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-REQUIREMENTS = ROOT / "requirements.txt"
+LOCKS = ROOT / "requirements"
 STAMP = VENV / "requirements.sha256"
+CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
-def ensure_environment() -> None:
+def lock_for(command: str) -> Path:
+    chosen = os.environ.get("DEV_LOCK")
+    if chosen:
+        return ROOT / chosen
+    return LOCKS / ("site.txt" if command in {"serve", "build"} else "test.txt")
+
+
+def stamp_of(lock: Path) -> str:
+    return f"{lock.name} {hashlib.sha256(lock.read_bytes()).hexdigest()}"
+
+
+def torch_entries(lock: Path) -> str:
+    """The lock's torch lines (pin and hashes), to install torch on its own first."""
+    kept, inside = [], False
+    for line in lock.read_text(encoding="utf-8").splitlines():
+        if not line.startswith((" ", "\t")):
+            inside = line.startswith("torch==")
+        if inside:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def ensure_environment(lock: Path | None = None) -> None:
+    lock = lock or LOCKS / "test.txt"
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
-    wanted = hashlib.sha256(REQUIREMENTS.read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+    have = STAMP.read_text().strip() if STAMP.exists() else ""
+    superset = LOCKS / "test.txt"  # holds everything site.txt does
+    if have == stamp_of(lock) or (lock.name == "site.txt" and superset.exists() and have == stamp_of(superset)):
         return
     if not (BIN / "python").exists():
         print("Creating .venv/ ...", flush=True)
@@ -49,12 +76,15 @@ def ensure_environment() -> None:
                 f"On Debian or Ubuntu: sudo apt install python3-venv   (or python{version}-venv), then run this again."
             )
         venv.EnvBuilder(with_pip=True).create(VENV)
-    print("Installing requirements.txt into .venv/ (first run only) ...", flush=True)
-    subprocess.run(
-        [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", str(REQUIREMENTS)],
-        check=True,
-    )
-    STAMP.write_text(wanted + "\n")
+    print(f"Installing {lock.relative_to(ROOT).as_posix()} into .venv/ (first run only) ...", flush=True)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes"]
+    torch = torch_entries(lock)
+    if "+cpu" in torch:  # the CPU build lives on PyTorch's own index, not on PyPI
+        only_torch = VENV / "torch-requirement.txt"
+        only_torch.write_text(torch, encoding="utf-8")
+        subprocess.run([*pip, "--no-deps", "--retries", "1", "--extra-index-url", CPU_INDEX, "-r", str(only_torch)], check=True)
+    subprocess.run([*pip, "-r", str(lock)], check=True)
+    STAMP.write_text(stamp_of(lock) + "\n")
 
 
 def run(*command: str) -> int:
@@ -77,7 +107,7 @@ def main(argv: list[str]) -> int:
         from scripts.new_page import main as new_page
 
         return new_page(argv[1:])
-    ensure_environment()
+    ensure_environment(lock_for(argv[0]))
     python = str(BIN / "python")
     if argv[0] in {"serve", "build"}:
         return run(python, "-m", "mkdocs", argv[0], *argv[1:])

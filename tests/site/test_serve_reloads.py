@@ -81,8 +81,10 @@ def test_dev_py_serve_is_stopped_by_its_pid(tmp_path):
     from tests.conftest import ROOT
 
     project = copy_project(tmp_path / "project")
-    for name in ("dev.py", "requirements.txt"):
-        (project / name).write_bytes((ROOT / name).read_bytes())
+    import shutil
+
+    (project / "dev.py").write_bytes((ROOT / "dev.py").read_bytes())
+    shutil.copytree(ROOT / "requirements", project / "requirements")
     (project / ".venv").symlink_to(ROOT / ".venv")  # set up already: dev.py installs nothing
     port = free_port()
     log_file = tmp_path / "serve.log"

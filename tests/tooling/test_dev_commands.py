@@ -1,5 +1,5 @@
-"""The README's commands and the small tools around them: dev.py sets up only when
-requirements.txt changed, the skip-or-fail switches work, the KaTeX updater keeps woff2 only."""
+"""The README's commands and the small tools around them: dev.py sets up from the right lock,
+only when it changed, the skip-or-fail switches work, the KaTeX updater keeps woff2 only."""
 
 from __future__ import annotations
 
@@ -18,17 +18,22 @@ def load_module(path, name):
     return module
 
 
-def test_dev_py_skips_installation_when_requirements_are_unchanged(tmp_path, monkeypatch):
-    dev = load_module("dev.py", "dev")
-    requirements = tmp_path / "requirements.txt"
-    requirements.write_text("pytest==9.2.0\n")
+def fake_environment(dev, tmp_path, monkeypatch) -> list:
+    locks = tmp_path / "requirements"
+    locks.mkdir()
+    (locks / "site.txt").write_text("mkdocs==1.6.1 \\\n    --hash=sha256:aa\n")
+    (locks / "test.txt").write_text(
+        "pytest==9.2.0 \\\n    --hash=sha256:bb\ntorch==2.13.0+cpu ; sys_platform != 'darwin' \\\n    --hash=sha256:cc\n"
+    )
     venv = tmp_path / ".venv"
-    monkeypatch.setattr(dev, "REQUIREMENTS", requirements)
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    monkeypatch.setattr(dev, "LOCKS", locks)
     monkeypatch.setattr(dev, "VENV", venv)
     monkeypatch.setattr(dev, "STAMP", venv / "requirements.sha256")
     monkeypatch.setattr(dev, "BIN", venv / "bin")
     calls = []
-    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: calls.append(a) or subprocess.CompletedProcess(a, 0))
+    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: calls.append(a[0]) or subprocess.CompletedProcess(a, 0))
+
     def fake_venv(**_):
         class Builder:
             def create(self, directory):
@@ -38,14 +43,39 @@ def test_dev_py_skips_installation_when_requirements_are_unchanged(tmp_path, mon
         return Builder()
 
     monkeypatch.setattr(dev.venv, "EnvBuilder", fake_venv)
+    return calls
 
-    dev.ensure_environment()
-    assert len(calls) == 1, "first run installs"
-    dev.ensure_environment()
-    assert len(calls) == 1, "second run with the same requirements installs nothing"
-    requirements.write_text("pytest==9.2.0\nnumpy==2.4.6\n")
-    dev.ensure_environment()
-    assert len(calls) == 2, "a changed requirements.txt installs again"
+
+def test_dev_py_installs_a_lock_once_hash_checked_with_torch_from_its_cpu_index(tmp_path, monkeypatch):
+    dev = load_module("dev.py", "dev")
+    calls = fake_environment(dev, tmp_path, monkeypatch)
+    dev.ensure_environment(dev.lock_for("test"))
+    assert len(calls) == 2, "torch on its own, then the lock"
+    assert "--extra-index-url" in calls[0] and "--no-deps" in calls[0] and all("--require-hashes" in c for c in calls)
+    assert (tmp_path / ".venv" / "torch-requirement.txt").read_text().startswith("torch==2.13.0+cpu")
+    assert "--extra-index-url" not in calls[1] and str(tmp_path / "requirements" / "test.txt") in calls[1]
+    dev.ensure_environment(dev.lock_for("test"))
+    dev.ensure_environment(dev.lock_for("serve"))
+    assert len(calls) == 2, "an unchanged lock, or the site's when the tests' (a superset) is in, installs nothing"
+    (tmp_path / "requirements" / "test.txt").write_text("pytest==9.2.0 \\\n    --hash=sha256:dd\n")
+    dev.ensure_environment(dev.lock_for("check"))
+    assert len(calls) == 3, "a changed lock installs again"
+    monkeypatch.setenv("DEV_LOCK", "requirements/site.txt")
+    assert dev.lock_for("test") == tmp_path / "requirements" / "site.txt"
+
+
+def test_the_locks_are_hash_checked_and_cpu_torch_accepts_each_platforms_wheel():
+    for lock in ("site.txt", "test.txt", "test-cuda.txt"):
+        text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
+        entries = [line for line in text.splitlines() if line and not line.startswith((" ", "#", "-"))]
+        assert entries and all("==" in e and e.rstrip().endswith("\\") for e in entries), f"{lock}: an entry without hashes"
+    cpu = (ROOT / "requirements" / "test.txt").read_text(encoding="utf-8")
+    recorded = (ROOT / "requirements" / "torch-cpu.sha256").read_text(encoding="utf-8").split()[::2]
+    assert all(digest in cpu for digest in recorded)
+    assert "nvidia" not in cpu and "nvidia-cublas" in (ROOT / "requirements" / "test-cuda.txt").read_text()
+    site = {line.split("==")[0].lower() for line in (ROOT / "requirements" / "site.txt").read_text().splitlines() if "==" in line}
+    tests = {line.split("==")[0].lower() for line in cpu.splitlines() if "==" in line}
+    assert site <= tests and {"pytest", "playwright", "zizmor"} <= tests - site, "the test lock holds the site's and the tools"
 
 
 def test_dev_py_without_a_command_prints_usage():

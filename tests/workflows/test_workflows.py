@@ -220,3 +220,9 @@ def test_zizmor_as_auditor_catches_a_self_hosted_runner(tmp_path):
     )
     done = zizmor("--persona=auditor", str(bad))
     assert done.returncode != 0 and "self-hosted-runner" in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_dependabot_updates_the_locks_and_the_pinned_actions():
+    config = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    watched = {(u["package-ecosystem"], u["directory"]) for u in config["updates"]}
+    assert {("pip", "/requirements"), ("github-actions", "/")} <= watched, watched
