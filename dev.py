@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""The project's two commands, each doing its own set-up.
+"""The project's commands, each doing its own set-up: serve and test for everyone, the rest
+for authors and maintainers.
 
     python3 dev.py serve   # serve the site at http://127.0.0.1:8000/transformer-normalization/, live reload
     python3 dev.py test    # run the whole test suite (extra arguments go to pytest)

@@ -27,14 +27,6 @@ def test_every_include_resolves():
     assert not problems, report(problems)
 
 
-def test_snippets_extension_fails_on_a_missing_file_or_section():
-    from tests.conftest import snippets_options
-
-    options = snippets_options()
-    assert options["check_paths"] is True
-    assert Path(options["base_path"][0] if isinstance(options["base_path"], list) else options["base_path"]) == ROOT
-
-
 def test_every_snippet_is_shown_on_a_page():
     problems = checks.unused_snippets(DOCS, SNIPPETS, ROOT)
     assert not problems, report(problems)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT
@@ -26,7 +27,7 @@ def test_every_coverage_id_is_answered_in_both_languages():
 
 def test_id_list_matches_the_source_map():
     if not SHARED_MAP.exists():
-        return  # the map lives outside the repository; the ID list above is its copy
+        pytest.skip("the source articles' map is not checked out beside the repository; hooks/source_checks.COVERAGE_IDS is its copy")
     ids = re.findall(r"^\| ([ABD]\d+) \|", SHARED_MAP.read_text(encoding="utf-8"), re.M)
     assert sorted(ids) == sorted(checks.COVERAGE_IDS)
 

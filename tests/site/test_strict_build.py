@@ -9,10 +9,6 @@ import pytest
 from tests.conftest import build_site, copy_project
 
 
-def test_build_succeeds(built_site):
-    assert built_site.returncode == 0
-
-
 def test_build_log_has_no_warning_or_error(built_site):
     noisy = [line for line in built_site.log.splitlines() if re.match(r"^(WARNING|ERROR)\s+-", line)]
     assert not noisy, "\n".join(noisy)
@@ -38,11 +34,24 @@ def test_quiet_log_drops_noise_but_never_a_warning():
     assert noise.filter(record(logging.WARNING, "Overriding 'en' config: but a warning"))
 
 
-def test_build_is_strict():
-    """strict: true in mkdocs.yml, so `mkdocs serve` and plain builds are strict too."""
-    from tests.conftest import mkdocs_config
+@pytest.mark.slow
+def test_a_plain_build_is_strict_too(tmp_path):
+    """strict: true in mkdocs.yml, so `mkdocs serve` and `mkdocs build` without --strict stop
+    on a warning too (here a broken link in a small copy of the project)."""
+    import os
+    import subprocess
+    import sys
 
-    assert mkdocs_config().strict is True
+    from tests.site.test_refused_mistakes import both, small_project
+
+    pages = both("index.md", "Home")
+    pages["en/index.md"] += "\nSee [a page that is not there](no-such-page.md).\n"
+    project = small_project(tmp_path, pages, ["index.md"])
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "site")],
+        cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode != 0 and "Aborted with 1 warnings in strict mode" in done.stdout + done.stderr
 
 
 def test_every_language_is_built(built_site):

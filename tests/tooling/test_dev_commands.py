@@ -155,3 +155,18 @@ def test_dev_py_says_what_to_install_when_venv_cannot_have_pip(tmp_path, monkeyp
         dev.ensure_environment()
     assert "sudo apt install python3-venv" in str(stop.value)
     assert not (tmp_path / ".venv").exists()
+
+
+def test_a_hanging_test_is_stopped_by_the_suite_timeout(tmp_path):
+    """pytest.ini sets a per-test timeout (pytest-timeout); planted: a test that sleeps."""
+    import configparser
+    import sys
+
+    settings = configparser.ConfigParser()
+    settings.read(ROOT / "pytest.ini")
+    assert int(settings["pytest"]["timeout"]) > 0
+    (tmp_path / "test_hangs.py").write_text("import time\n\ndef test_hangs():\n    time.sleep(60)\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\ntimeout = 2\n")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0 and "Timeout" in done.stdout, done.stdout[-1500:]
