@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 
@@ -88,6 +90,7 @@ def test_dev_py_serve_is_stopped_by_its_pid(tmp_path):
     (project / ".venv").symlink_to(ROOT / ".venv")  # set up already: dev.py installs nothing
     port = free_port()
     log_file = tmp_path / "serve.log"
+    earlier = set(Path(tempfile.gettempdir()).glob("mkdocs_*"))
     with open(log_file, "w") as log:
         server = subprocess.Popen(
             ["python3", "dev.py", "serve", "--dev-addr", f"127.0.0.1:{port}"],
@@ -99,6 +102,8 @@ def test_dev_py_serve_is_stopped_by_its_pid(tmp_path):
         assert b"mkdocs" in open(f"/proc/{server.pid}/cmdline", "rb").read(), "dev.py did not become mkdocs"
         children = descendants(server.pid)
         assert children, "the snippet runner (hooks/forked_runs.py) should be running"
+        its_folders = set(Path(tempfile.gettempdir()).glob("mkdocs_*")) - earlier
+        assert its_folders, "mkdocs serve builds into a temporary folder"
         server.terminate()
         server.wait(timeout=30)
         deadline = time.monotonic() + 30
@@ -106,6 +111,8 @@ def test_dev_py_serve_is_stopped_by_its_pid(tmp_path):
             time.sleep(0.2)
         assert not any(alive(child) for child in children), "a child of mkdocs serve outlived it"
         assert fetch(f"http://127.0.0.1:{port}/en/bn-vs-ln/") == "", "the port still answers"
+        left = [folder for folder in its_folders if folder.exists()]
+        assert not left, f"serve's build folder was left behind: {left}"
     finally:
         if server.poll() is None:
             server.kill()
