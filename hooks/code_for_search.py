@@ -1,41 +1,23 @@
-"""Material's search plugin, adjusted for this site: code read as text, one index per language.
+"""Material's search plugin reads code as text.
 
-1. Code as text. Each code block that pymdownx.highlight wrote (``<div class="highlight">``) is
-held aside with hooks/search_slots.py while the search plugin reads the page, and put back
-in on_post_page. The slot keeps the block's text and its <pre>/<code> elements, so the
-search index is what it would have been; Pygments' thousands of <span>s per page, which took
-most of the search plugin's time, are never parsed. Blocks with a nested <div> are left alone.
-
-2. One index per language. mkdocs-static-i18n gathers every language's pages into the one
-search/search_index.json that Material's plugin writes, under the plugin's one set of
-settings: "the material theme has a static and unique search index path", so search cannot
-be limited to the reader's language (ultrabug/mkdocs-static-i18n#271, and #33 which added the
-shared index). After that index is written, this hook writes each built language's own:
-its pages only, at the root of the language (search/search_index.json for Chinese,
-en/search/search_index.json for English). The default language keeps the settings in
-mkdocs.yml (`lang: zh`, Chinese separators; jieba segments the text at build time); every
-other language gets the settings Material picks for a site in that language (its
-partials/languages/<locale>.html), for English `lang: en`. Each page names its language's
-index (overrides/partials/search.html) and overrides/assets/javascripts/lazy-search.js
-fetches that one; it also puts English queries through lunr's English stemmer.
+Each code block that pymdownx.highlight wrote (``<div class="highlight">``) is held aside with
+hooks/search_slots.py while the search plugin reads the page, and put back in on_post_page.
+The slot keeps the block's text and its <pre>/<code> elements, so the search index is what it
+would have been; Pygments' thousands of <span>s per page, which took most of the search
+plugin's time, are never parsed. Blocks with a nested <div> are left alone.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
-
-from mkdocs import utils
-from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hooks.search_slots import fill_page, hold  # noqa: E402
 
 CODE_BLOCK = re.compile(r'<div class="highlight">(?P<inside>(?:(?!<div).)*?)</div>', re.S)
 INLINE_TAGS = re.compile(r"</?(?:span|a)\b[^>]*>")
-SETTINGS = ("lang", "separator", "pipeline", "fields")
 
 
 def on_page_content(content: str, page, config, files) -> str:
@@ -44,58 +26,3 @@ def on_page_content(content: str, page, config, files) -> str:
 
 def on_post_page(output: str, page, config) -> str:
     return fill_page(output, page)
-
-
-def language_roots(config) -> dict[str, str]:
-    """Each built language's root inside the site: {"zh": "", "en": "en/"}."""
-    languages = config.plugins["i18n"].config.languages
-    return {lang.locale: lang.link.strip("/") + "/" if lang.link.strip("/") else "" for lang in languages if lang.build}
-
-
-def split_by_language(entries: list[dict], roots: dict[str, str]) -> dict[str, list[dict]]:
-    """Index entries by the language whose root their location is under (the longest one)."""
-    by_root = sorted(roots.items(), key=lambda item: len(item[1]), reverse=True)
-    split: dict[str, list[dict]] = {locale: [] for locale in roots}
-    for entry in entries:
-        locale = next(locale for locale, root in by_root if entry["location"].startswith(root))
-        split[locale].append(entry)
-    return split
-
-
-def material_settings(config, locale: str) -> dict:
-    """What Material's search plugin picks for a site in ``locale`` when mkdocs.yml names nothing."""
-    env = config.theme.get_env()
-    own = env.get_template(f"partials/languages/{locale}.html").module
-    fallback = env.get_template("partials/languages/en.html").module
-
-    def t(key: str) -> str:
-        return str(own.t(key) or fallback.t(key)).strip()
-
-    return {
-        "lang": [t("search.config.lang")],
-        # Material's plugin puts U+200B between the words jieba finds in any page's Chinese
-        # text (English pages quote Chinese titles and terms): split there too.
-        "separator": t("search.config.separator") + r"|\u200b",
-        "pipeline": [name for name in re.split(r"\s*,\s*", t("search.config.pipeline")) if name],
-    }
-
-
-# After mkdocs-static-i18n's on_post_build (-100), which builds the other languages and then
-# writes every language's entries into the root index.
-@event_priority(-150)
-def on_post_build(config) -> None:
-    search = config.plugins.get("material/search")
-    if search is None or not search.config.enabled or "i18n" not in config.plugins:
-        return
-    default = next(lang.locale for lang in config.plugins["i18n"].config.languages if lang.default)
-    roots = language_roots(config)
-    # Inside each language's own build the plugin holds that language's entries only; after
-    # the last one, mkdocs-static-i18n has handed it every language's.
-    for locale, docs in split_by_language(search.search_index.entries, roots).items():
-        if not docs:
-            continue
-        settings = {key: search.config[key] for key in SETTINGS}
-        if locale != default:
-            settings.update(material_settings(config, locale))
-        index = json.dumps({"config": settings, "docs": docs}, separators=(",", ":"), default=str)
-        utils.write_file(index.encode("utf-8"), str(Path(config.site_dir) / roots[locale] / "search" / "search_index.json"))

@@ -147,7 +147,7 @@ def found_on(site_url, context, start: str, query: str) -> list[str]:
     ],
 )
 def test_search_finds_pages_in_the_readers_language_only(site_url, context, start, query, expected):
-    """Each language searches its own index (hooks/code_for_search.py). With one index for
+    """Each language searches its own index (hooks/search_per_language.py). With one index for
     both, '归一化' listed 5 English pages among 27 and 'running means' 17 Chinese among 39."""
     found = found_on(site_url, context, start, query)
     english = start.startswith("en/")

@@ -1,4 +1,4 @@
-"""Each language has a search index of its own pages (hooks/code_for_search.py): Chinese at
+"""Each language has a search index of its own pages (hooks/search_per_language.py): Chinese at
 search/search_index.json with the site's Chinese settings (lang zh; jieba's word breaks),
 English at en/search/search_index.json with Material's English ones (lang en). Every page
 names its language's index (overrides/partials/search.html), which lazy-search.js fetches.
@@ -103,7 +103,7 @@ def test_a_page_of_the_other_language_is_caught():
 
 
 def test_entries_go_to_the_language_whose_root_holds_them():
-    from hooks.code_for_search import split_by_language
+    from hooks.search_per_language import split_by_language
 
     entries = [{"location": location} for location in ["", "en/", "en/faq/#q", "faq/", "english/"]]
     split = split_by_language(entries, {"zh": "", "en": "en/"})
