@@ -1,0 +1,56 @@
+"""Node packages the tests use, installed from tests/node/package-lock.json (exact versions,
+integrity hashes): today only `vnu-jar`, the Nu Html Checker that tests/site/test_valid_html.py
+runs with the machine's Java.
+
+    python3 tests/node/install.py     # install, or do nothing when already up to date
+
+`npm ci` runs only when tests/node/node_modules is missing or older than the lock, and with
+`--ignore-scripts`: vnu-jar's install script would download a Java runtime from GitHub when the
+machine has none, and the tests use the machine's Java (or skip, saying so). Standard library
+only, so that dev.py can call `ensure_node_tools()` before its virtual environment exists.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+LOCK = HERE / "package-lock.json"
+MODULES = HERE / "node_modules"
+INSTALLED = MODULES / ".package-lock.json"  # npm writes it at the end of every install
+VNU_JAR = MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def up_to_date() -> bool:
+    return INSTALLED.is_file() and VNU_JAR.is_file() and INSTALLED.stat().st_mtime >= LOCK.stat().st_mtime
+
+
+def ensure_node_tools(quiet: bool = False) -> str | None:
+    """Install the locked Node packages when needed. Returns None when they are in place, else
+    why not (no npm, or npm failed): the tests that need them then skip saying so, or fail
+    where REQUIRE_VALIDATOR=1."""
+    if up_to_date():
+        return None
+    npm = shutil.which("npm")
+    if npm is None:
+        return "npm not found: the HTML validator test (vnu-jar) will skip (Debian: apt install npm)"
+    if not quiet:
+        print(f"Installing the tests' Node packages from {LOCK.relative_to(HERE.parent.parent)} ...", flush=True)
+    done = subprocess.run(
+        [npm, "ci", "--prefix", str(HERE), "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel", "error"],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0 or not VNU_JAR.is_file():
+        return f"npm ci in {HERE} failed ({done.returncode}):\n{(done.stdout + done.stderr).strip()[-2000:]}"
+    return None
+
+
+if __name__ == "__main__":
+    problem = ensure_node_tools()
+    if problem:
+        print(problem, file=sys.stderr)
+    sys.exit(1 if problem else 0)
