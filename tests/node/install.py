@@ -30,27 +30,28 @@ def up_to_date() -> bool:
 
 def ensure_node_tools(quiet: bool = False) -> str | None:
     """Install the locked Node packages when needed. Returns None when they are in place, else
-    why not (no npm, or npm failed): the tests that need them then skip saying so, or fail
-    where REQUIRE_VALIDATOR=1."""
+    why not (no npm, or npm failed), which it also prints: it does not stop the caller, since
+    the tests that need the packages skip saying so (or fail where REQUIRE_VALIDATOR=1)."""
     if up_to_date():
         return None
     npm = shutil.which("npm")
     if npm is None:
-        return "npm not found: the HTML validator test (vnu-jar) will skip (Debian: apt install npm)"
+        problem = "npm not found, so vnu-jar is not installed: the HTML validator test will skip (Debian: apt install npm)"
+    else:
+        if not quiet:
+            print(f"Installing the tests' Node packages from {LOCK.relative_to(HERE.parent.parent)} ...", flush=True)
+        done = subprocess.run(
+            [npm, "ci", "--prefix", str(HERE), "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel", "error"],
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode == 0 and VNU_JAR.is_file():
+            return None
+        problem = f"npm ci in {HERE} failed ({done.returncode}):\n{(done.stdout + done.stderr).strip()[-2000:]}"
     if not quiet:
-        print(f"Installing the tests' Node packages from {LOCK.relative_to(HERE.parent.parent)} ...", flush=True)
-    done = subprocess.run(
-        [npm, "ci", "--prefix", str(HERE), "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel", "error"],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0 or not VNU_JAR.is_file():
-        return f"npm ci in {HERE} failed ({done.returncode}):\n{(done.stdout + done.stderr).strip()[-2000:]}"
-    return None
+        print(problem, file=sys.stderr, flush=True)
+    return problem
 
 
 if __name__ == "__main__":
-    problem = ensure_node_tools()
-    if problem:
-        print(problem, file=sys.stderr)
-    sys.exit(1 if problem else 0)
+    sys.exit(1 if ensure_node_tools() else 0)
