@@ -3,6 +3,7 @@
 Environment variables that turn skips into failures (CI sets them):
     REQUIRE_BROWSER=1   the browser tests must run (Chromium must be installed)
     REQUIRE_CUDA=1      the snippets must also run on a CUDA GPU
+    REQUIRE_VALIDATOR=1 the Nu HTML checker must run (Java and tests/node's vnu-jar)
 """
 
 from __future__ import annotations

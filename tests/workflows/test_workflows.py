@@ -122,7 +122,7 @@ def test_actionlint_is_clean():
 def test_ci_script_requires_the_browser_and_runs_the_readme_command():
     script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert "export REQUIRE_BROWSER=1" in script
+    assert "export REQUIRE_BROWSER=1 REQUIRE_VALIDATOR=1" in script
     assert "python3 dev.py test" in script and "python3 dev.py test" in readme
     assert "chromium" in script and "fonts-noto-cjk" in script
 
