@@ -373,6 +373,23 @@ def test_download_runs_on_cuda(built_site, page, kind):
     assert not ran.error, f"{page}: {ran.file} with DEVICE = \"cuda\" failed: {ran.error}"
 
 
+NOTEBOOK_PAGES = [page.relative_to(DOCS).as_posix() for page in markdown_pages(DOCS) if is_notebook(page.relative_to(DOCS).as_posix())]
+
+
+@pytest.mark.parametrize("page", NOTEBOOK_PAGES)
+def test_notebook_pages_offer_their_notebook_as_a_script_too(built_site, page):
+    """Like their .ipynb, these run inside a clone of the repository (what they are about)."""
+    folder = built_folder(built_site.path, page)
+    name = Path(page).stem
+    html = BeautifulSoup((folder / "index.html").read_text(encoding="utf-8"), "html.parser")
+    link = html.select_one("article div.nb-download a[download]")
+    assert link is not None and link["href"] == f"{name}.py", f"{page}: no script link"
+    assert link.get_text(" ", strip=True) == LABELS[page.split("/", 1)[0]][1]
+    notebook = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    code = "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert code_tree((folder / f"{name}.py").read_text(encoding="utf-8")) == code_tree(code), f"{page}: the script's code is not the notebook's"
+
+
 # --- planted faults -------------------------------------------------------------------
 
 
