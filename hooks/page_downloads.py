@@ -50,13 +50,15 @@ from mkdocs.exceptions import PluginError
 from mkdocs.utils.meta import get_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from hooks import results_in_prose  # noqa: E402
 from hooks.notebook_pages import is_notebook  # noqa: E402
 from hooks.snippets_lib import ROOT, Include, parse_include  # noqa: E402
 
-# The build's own snippet_output hook (MkDocs loads hooks under their path), so that its caches
-# serve both: it has read and parsed every snippet already. Imported when the tests load this.
+# The build's own snippet_output and results_in_prose hooks (MkDocs loads hooks under their
+# path), so that their caches serve both: they have read and parsed every snippet and result
+# already. Imported when the tests load this module.
 snippet_output = sys.modules.get("hooks/snippet_output.py") or importlib.import_module("hooks.snippet_output")
+results_in_prose = sys.modules.get("hooks/results_in_prose.py") or importlib.import_module("hooks.results_in_prose")
+CACHE = ROOT / ".cache" / "page-downloads"
 
 # An output that only the repository can reproduce: the download shows it as prose, quoted
 # from the page, and runs nothing for it. Each entry says why.
@@ -173,8 +175,11 @@ def _snippets_preprocessor(options: str):
 def shown_text(include: Include, options: dict) -> str:
     """The text a code block shows for an include, expanded as pymdownx.snippets does."""
     target = include.path + (f":{include.section}" if include.section else "")
-    preprocessor = _snippets_preprocessor(json.dumps(options, sort_keys=True, default=str))
-    return "\n".join(preprocessor.run([f'--8<-- "{target}"']))
+    key = ("shown_text", target)
+    if key not in _memo:
+        preprocessor = _snippets_preprocessor(json.dumps(options, sort_keys=True, default=str))
+        _memo[key] = "\n".join(preprocessor.run([f'--8<-- "{target}"']))
+    return _memo[key]
 
 
 class Reader:
@@ -387,8 +392,15 @@ def text_literal(text: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _packed(digest: str, path: Path) -> str:
-    raw = path.read_bytes()
-    encoded = base64.b64encode(bz2.compress(raw, 9)).decode("ascii")
+    """``path`` bz2-compressed, in base64, as the lines of a Python string; compressing takes
+    longer than a build's other work for a download, so it is kept in .cache/ by content."""
+    kept = CACHE / f"{digest}.b64"
+    if kept.exists():
+        encoded = kept.read_text(encoding="ascii")
+    else:
+        encoded = base64.b64encode(bz2.compress(path.read_bytes(), 9)).decode("ascii")
+        CACHE.mkdir(parents=True, exist_ok=True)
+        kept.write_text(encoded, encoding="ascii")
     return "\n".join(f'    "{encoded[i : i + 100]}"' for i in range(0, len(encoded), 100))
 
 
@@ -429,6 +441,15 @@ def printed(path: Path, where: str, docs_dir: str) -> str:
     if key not in _memo:
         _memo[key] = snippet_output.snippet_stdout(path, where, Path(docs_dir))
     return _memo[key]
+
+
+@functools.cache
+def installed(package: str) -> str:
+    """'torch 2.6.0' (a local build tag such as +cpu left out), or the name alone."""
+    try:
+        return f"{package} {version(package).split('+')[0]}"
+    except PackageNotFoundError:
+        return package
 
 
 def imported_packages(files: list[Path], local: set[str]) -> list[str]:
@@ -541,7 +562,8 @@ def build_cells(page, config, files) -> tuple[list[Cell], Path | None] | None:
             markdown = "\n".join(trimmed(item.lines))
             if markdown:
                 if "{{" in markdown:
-                    markdown = results_in_prose.fill(markdown, f"docs/{page.file.src_uri}")
+                    src = f"docs/{page.file.src_uri}"
+                    markdown = "\n".join(results_in_prose.fill(line, src) if "{{" in line else line for line in markdown.split("\n"))
                 markdown = absolute_links(markdown, resolve)
                 if cells and cells[-1].kind == "markdown" and cells[-1].role == "page":
                     cells[-1].source += "\n\n" + markdown  # only an output block came between
@@ -585,12 +607,7 @@ def build_cells(page, config, files) -> tuple[list[Cell], Path | None] | None:
     code_files = sorted({ROOT / inc.path for item in reader.items if isinstance(item, Code) for inc in item.includes} | set(written))
     local = {p.stem for p in ROOT.joinpath("snippets").glob("*/*.py")}
     packages = imported_packages([p for p in code_files if p.suffix == ".py"], local)
-    versions = []
-    for package in packages:
-        try:
-            versions.append(f"{package} {version(package).split('+')[0]}")
-        except PackageNotFoundError:
-            versions.append(package)
+    versions = [installed(package) for package in packages]
     title = next((line[2:].strip() for line in lines if line.startswith("# ")), page.file.src_uri)
     setup = "\n".join(
         [
