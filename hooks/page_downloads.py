@@ -301,6 +301,16 @@ def absolute_links(text: str, resolve) -> str:
 def resolver(page, files, site_url: str):
     base = posixpath.dirname(page.file.src_uri)
     page_url = site_url + page.url
+    # The default language is served from the root: 'zh/x.md' -> 'x/', 'en/x.md' -> 'en/x/'.
+    language = page.file.src_uri.split("/", 1)[0] + "/"
+    served_as = language if page.url.startswith(language) else ""
+
+    def url_of(path: str) -> str:
+        """A page left out of this build (`dev.py check` builds a few): the URL it would have."""
+        if path.endswith(".md"):
+            path = path.removesuffix(".md").removesuffix("index").rstrip("/")
+            path = path + "/" if path else ""
+        return served_as + path.removeprefix(language) if path.startswith(language) else path
 
     def resolve(target: str) -> str:
         path, hash_, anchor = target.partition("#")
@@ -310,7 +320,7 @@ def resolver(page, files, site_url: str):
             return target
         normal = posixpath.normpath(posixpath.join(base, path))
         found = files.get_file_from_path(normal)
-        url = found.url if found is not None else normal
+        url = found.url if found is not None else url_of(normal)
         return site_url + url + hash_ + anchor
 
     return resolve
