@@ -1,8 +1,8 @@
 """Every page with code, downloadable as a notebook and as a script that run anywhere.
 
 One job: next to each built page that includes a snippet (notebook pages excepted, they have
-their own .ipynb), write ``<name>.ipynb`` and ``<name>.py``, made from the same sources as the
-page in the same build, so they cannot differ from it:
+their own .ipynb), write ``<page>.<language>.ipynb`` and ``.py``, made from the same sources as
+the page in the same build, so they cannot differ from it:
 
 - the page's prose becomes Markdown cells (math stays ``$…$``; links and images point at
   the published site, ``site_url`` + the page's path; admonitions become quotes with their
@@ -11,13 +11,15 @@ page in the same build, so they cannot differ from it:
   order, and every output block the output of the cell that prints it;
 - the first cell names the packages and holds the one line that picks the device
   (``DEVICE = "cpu"``), which it hands to the snippets as ``SNIPPET_DEVICE``;
-- what the code imports from its own folder (``lab.py``, ``powernorm.py``…) and the data
-  files it names (Tiny Shakespeare, shipped compressed with its sha256 checked) are written
-  to the working folder by a cell placed before the first code that needs them
-  (``snippet_output.inputs_of`` finds them), so a download runs in an empty folder;
+- the modules the code imports from its own folder (``snippet_output.inputs_of``) or from a
+  folder it puts on ``sys.path`` (``lab.py``, ``powernorm.py``…), and the data files they name
+  (Tiny Shakespeare, shipped bz2-compressed with its sha256 checked), are written at their
+  repository paths, relative to the working folder, by a cell placed before the first code
+  that needs them; so a download runs in an empty folder, which plays the repository root;
 - an output block whose code the page does not show in full before it (an experiment's
   smoke run comes from the file's ``__main__`` part) gets a cell that runs that file, written
-  out as well, as ``python file.py`` would: ``run_file("padding.py")``.
+  out as well, as ``python`` would: ``run_file("snippets/experiments/padding.py")``. An output
+  only the repository can reproduce (``REPOSITORY_ONLY``) is quoted as prose, with the reason.
 
 The script is the notebook's cells in jupytext's "percent" format: ``# %%`` before each code
 cell, prose as ``#`` comments, no outputs. Cell ids are numbered, so a download is the same
@@ -31,7 +33,6 @@ it, that script runs inside a clone of the repository, which is what those pages
 
 from __future__ import annotations
 
-import ast
 import base64
 import bz2
 import functools
@@ -41,7 +42,6 @@ import json
 import posixpath
 import re
 import sys
-import textwrap
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
