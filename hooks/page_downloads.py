@@ -453,6 +453,12 @@ def printed(path: Path, where: str, docs_dir: str) -> str:
     return _memo[key]
 
 
+@memoized
+def snippet_modules() -> set[str]:
+    """Every module name a snippet can import from snippets/ (not a package to install)."""
+    return {p.stem for p in (ROOT / "snippets").glob("*/*.py")}
+
+
 @functools.cache
 def installed(package: str) -> str:
     """'torch 2.6.0' (a local build tag such as +cpu left out), or the name alone."""
@@ -615,7 +621,7 @@ def build_cells(page, config, files) -> tuple[list[Cell], Path | None] | None:
             group, group_includes = [], []
 
     code_files = sorted({ROOT / inc.path for item in reader.items if isinstance(item, Code) for inc in item.includes} | set(written))
-    local = {p.stem for p in ROOT.joinpath("snippets").glob("*/*.py")}
+    local = snippet_modules()
     packages = imported_packages([p for p in code_files if p.suffix == ".py"], local)
     versions = [installed(package) for package in packages]
     title = next((line[2:].strip() for line in lines if line.startswith("# ")), page.file.src_uri)
