@@ -6,6 +6,7 @@ for authors and maintainers.
     python3 dev.py test    # run the whole test suite (extra arguments go to pytest)
     python3 dev.py new NAME      # scaffold a page: both languages, a snippet, the nav entry
     python3 dev.py check PAGE    # what protects one page, in seconds (e.g. bn-vs-ln)
+    python3 dev.py lab     # every page's notebook in JupyterLab (installs requirements/lab.txt first)
     python3 dev.py build   # build the site into site/ (what the publishing workflow uploads)
     python3 dev.py bench   # print the performance report (benchmarks/bench.py; arguments go to it)
     python3 dev.py links   # check external links (needs the network; not part of the tests)
@@ -33,6 +34,7 @@ VENV = ROOT / ".venv"
 LOCKS = ROOT / "requirements"
 STAMP = VENV / "requirements.sha256"
 CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+SUPERSETS = {"site.txt": ("test.txt", "lab.txt"), "test.txt": ("lab.txt",)}  # locks that hold another's packages
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
 
@@ -40,6 +42,8 @@ def lock_for(command: str) -> Path:
     chosen = os.environ.get("DEV_LOCK")
     if chosen:
         return ROOT / chosen
+    if command == "lab":
+        return LOCKS / "lab.txt"
     return LOCKS / ("site.txt" if command in {"serve", "build"} else "test.txt")
 
 
@@ -63,8 +67,8 @@ def ensure_environment(lock: Path | None = None) -> None:
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
     have = STAMP.read_text().strip() if STAMP.exists() else ""
-    superset = LOCKS / "test.txt"  # holds everything site.txt does
-    if have == stamp_of(lock) or (lock.name == "site.txt" and superset.exists() and have == stamp_of(superset)):
+    holds_it = [lock, *(LOCKS / name for name in SUPERSETS.get(lock.name, ()))]
+    if any(candidate.exists() and have == stamp_of(candidate) for candidate in holds_it):
         return
     if not (BIN / "python").exists():
         print("Creating .venv/ ...", flush=True)
@@ -101,7 +105,7 @@ def run(*command: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test", "build", "bench", "links", "new", "check"}:
+    if not argv or argv[0] not in {"serve", "test", "build", "bench", "links", "new", "check", "lab"}:
         print(__doc__)
         return 2
     if argv[0] == "new":
@@ -112,14 +116,14 @@ def main(argv: list[str]) -> int:
     python = str(BIN / "python")
     if argv[0] in {"serve", "build"}:
         return run(python, "-m", "mkdocs", argv[0], *argv[1:])
-    if argv[0] in {"bench", "links"}:
-        script = "benchmarks/bench.py" if argv[0] == "bench" else "scripts/check_links.py"
+    if argv[0] in {"bench", "links", "lab"}:
+        script = {"bench": "benchmarks/bench.py", "links": "scripts/check_links.py", "lab": "scripts/lab.py"}[argv[0]]
         return run(python, script, *argv[1:])
     if argv[0] == "check":
         if not argv[1:] or argv[1].startswith("-"):
             print("usage: python3 dev.py check PAGE [pytest arguments], e.g. python3 dev.py check bn-vs-ln")
             return 2
-        tests = ["tests/content", "tests/snippets", "tests/site"]
+        tests = ["tests/content", "tests/snippets", "tests/site", "tests/downloads"]
         return run(python, "-m", "pytest", "-p", "no:cacheprovider", "--page", argv[1], *tests, *argv[2:])
     from tests.node.install import ensure_node_tools
 

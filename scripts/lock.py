@@ -6,8 +6,9 @@ requirements/site.in -> site.txt        building the site; torch's CPU build
 requirements/test.in -> test.txt        the tests (test.in includes site.in); CPU build
 requirements/test.in -> test-cuda.txt   the GPU job: torch's CUDA build with its nvidia-* and
                                         triton wheels (CPython 3.11, Linux x86_64)
+requirements/lab.in  -> lab.txt         `dev.py lab`: the tests' environment and JupyterLab
 
-site.txt and test.txt are universal (any OS, CPython 3.11 or newer). Their torch is the
+site.txt, test.txt and lab.txt are universal (any OS, CPython 3.11 or newer). Their torch is the
 "+cpu" build from PyTorch's CPU wheel index (macOS: the plain wheel, CPU-only already), pinned
 in torch-cpu.txt, with the digests that index lists, kept in torch-cpu.sha256: uv sees only
 the wheels the machine can reach, and a lock must accept each platform's own. Every package
@@ -33,6 +34,7 @@ LOCKS = [  # (input, lock, CPU build?)
     ("site.in", "site.txt", True),
     ("test.in", "test.txt", True),
     ("test.in", "test-cuda.txt", False),
+    ("lab.in", "lab.txt", True),
 ]
 PIN = re.compile(r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)==(?P<version>[^\s;\\]+)")
 

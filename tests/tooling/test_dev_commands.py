@@ -60,12 +60,13 @@ def test_dev_py_installs_a_lock_once_hash_checked_with_torch_from_its_cpu_index(
     (tmp_path / "requirements" / "test.txt").write_text("pytest==9.2.0 \\\n    --hash=sha256:dd\n")
     dev.ensure_environment(dev.lock_for("check"))
     assert len(calls) == 3, "a changed lock installs again"
+    assert dev.lock_for("lab") == tmp_path / "requirements" / "lab.txt"
     monkeypatch.setenv("DEV_LOCK", "requirements/site.txt")
     assert dev.lock_for("test") == tmp_path / "requirements" / "site.txt"
 
 
 def test_the_locks_are_hash_checked_and_cpu_torch_accepts_each_platforms_wheel():
-    for lock in ("site.txt", "test.txt", "test-cuda.txt"):
+    for lock in ("site.txt", "test.txt", "test-cuda.txt", "lab.txt"):
         text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
         entries = [line for line in text.splitlines() if line and not line.startswith((" ", "#", "-"))]
         assert entries and all("==" in e and e.rstrip().endswith("\\") for e in entries), f"{lock}: an entry without hashes"

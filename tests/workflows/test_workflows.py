@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 TEST_COMMAND = "bash .ci/run"
-GPU_COMMAND = "python3 dev.py test tests/snippets/test_snippets_run.py -k cuda"
+GPU_COMMAND = "python3 dev.py test tests/snippets/test_snippets_run.py tests/downloads -k cuda"
 FORK_GUARD = "github.event.pull_request.head.repo.full_name == github.repository"
 WRITE_ALLOWED = {"deploy": {"pages", "id-token"}}  # the only job that may write anything
 
