@@ -3,6 +3,7 @@
     python3 dev.py bench                 # page weight, time to math, builds, snippets
     python3 dev.py bench --runs 5        # more repetitions for the medians
     python3 dev.py bench --suite         # also time the whole test suite (about 5 minutes)
+    python3 dev.py bench --lighthouse-only --runs 1 --kinds home,notebook   # Lighthouse alone
 
 What it measures (medians over --runs repetitions; this machine is noisy, so read ratios):
 
@@ -15,6 +16,12 @@ What it measures (medians over --runs repetitions; this machine is noisy, so rea
   `mkdocs serve` takes from saving a snippet to serving its page with the new output, and a
   build with the theme alone (no plugins, hooks or extensions), of the whole bilingual site.
 - Snippets: the ten slowest snippets on CPU; with --suite, the whole test suite's wall time.
+- Lighthouse (tests/node's locked `lighthouse`, with the machine's Chromium): performance,
+  accessibility, best practices and SEO, CLS, TBT and LCP of one page of each kind (home,
+  article, formula-heavy article, explorer, experiment page with figures, notebook; the English
+  home page too), mobile and desktop, served under the site's path with gzip as GitHub Pages
+  serves it; each row that misses a target lists the audits that cost the points. Each run
+  takes 20-40 s on a small machine, 14 runs per repetition.
 """
 
 from __future__ import annotations
@@ -23,6 +30,9 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
+import json
+import os
 import re
 import shutil
 import statistics
@@ -31,13 +41,17 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hooks.snippets_lib import all_snippets, run_snippet  # noqa: E402
-from tests.conftest import CHROMIUM_ARGS, build_site, copy_project, fetch, find_chromium, free_port  # noqa: E402
+from tests.conftest import (  # noqa: E402
+    CHROMIUM_ARGS, build_site, copy_project, fetch, find_chromium, free_port, mkdocs_config, site_prefix,
+)
 
 PAGES = ["bn-vs-ln/", "batchnorm/", "layernorm-family/", "notebooks/statistics-axes/"]
 TARGETS = {"article": 100_000, "notebook": 200_000}  # gzip bytes without fonts
@@ -330,16 +344,271 @@ def report_suite() -> None:
     print(f"\n## Test suite\n\n`pytest`: {elapsed:.0f} s wall time, target under 300 s: {summary}")
 
 
+# --- Lighthouse -----------------------------------------------------------------------------
+
+NODE_DIR = ROOT / "tests" / "node"
+LIGHTHOUSE_CLI = NODE_DIR / "node_modules" / "lighthouse" / "cli" / "index.js"
+# One page of each kind, in Chinese (the site's root language), and the English home page:
+# home, article, formula-heavy article, the explorer, an experiment page with figures, a notebook.
+LIGHTHOUSE_PAGES = [
+    ("home", ""),
+    ("article", "bn-vs-ln/"),
+    ("formula-heavy", "gradients-and-geometry/"),
+    ("explorer", "explorer/"),
+    ("experiment", "experiments/training/"),
+    ("notebook", "notebooks/statistics-axes/"),
+    ("home-en", "en/"),
+]
+LIGHTHOUSE_MODES = {"mobile": [], "desktop": ["--preset=desktop"]}
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+PERFORMANCE_TARGET = {"mobile": 95, "desktop": 100}
+CLS_TARGET = 0.05
+# GitHub Pages compresses text responses when the browser accepts gzip; fonts and images go as they are.
+COMPRESSED_TYPES = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml")
+
+
+class PagesServer:
+    """Serves a built site under its published path the way GitHub Pages does: gzip
+    Content-Encoding for text types when the request accepts it, a redirect from a folder
+    without its slash, the site's 404.html for anything else, ten minutes' Cache-Control."""
+
+    def __init__(self, directory: Path, prefix: str):
+        compressed: dict[Path, bytes] = {}
+        lock = threading.Lock()
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def respond(self, status: int, body: bytes, content_type: str, headers=()) -> io.BytesIO:
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                return io.BytesIO(body)
+
+            def send_head(self):
+                path = urlsplit(self.path).path
+                if not path.startswith(prefix):
+                    return self.not_found()
+                target = directory / urllib.parse.unquote(path[len(prefix):])
+                if target.is_dir():
+                    if not path.endswith("/"):
+                        return self.respond(301, b"", "text/html", [("Location", path + "/")])
+                    target = target / "index.html"
+                if not target.is_file() or directory not in target.resolve().parents:
+                    return self.not_found()
+                return self.file(target, 200)
+
+            def not_found(self):
+                return self.file(directory / "404.html", 404)
+
+            def file(self, target: Path, status: int):
+                content_type = self.guess_type(str(target))
+                body = target.read_bytes()
+                headers = [("Cache-Control", "max-age=600")]
+                if content_type.startswith(COMPRESSED_TYPES):
+                    if content_type.startswith(("text/", "application/javascript", "application/json")):
+                        content_type += "; charset=utf-8"
+                    headers.append(("Vary", "Accept-Encoding"))
+                    if "gzip" in self.headers.get("Accept-Encoding", ""):
+                        with lock:
+                            if target not in compressed:
+                                compressed[target] = gzip.compress(body, 6)
+                            body = compressed[target]
+                        headers.append(("Content-Encoding", "gzip"))
+                return self.respond(status, body, content_type, headers)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}{prefix}"
+
+    def close(self):
+        self.httpd.shutdown()
+
+
+def lighthouse_version() -> str:
+    lock = json.loads((NODE_DIR / "package-lock.json").read_text(encoding="utf-8"))
+    return lock["packages"]["node_modules/lighthouse"]["version"]
+
+
+def lighthouse_ready() -> str | None:
+    """None when Lighthouse, Node and Chromium are there; else what is missing."""
+    from tests.node.install import ensure_node_tools
+
+    if not LIGHTHOUSE_CLI.is_file():
+        ensure_node_tools(quiet=True)
+    if shutil.which("node") is None:
+        return "no node (Debian: apt install nodejs npm)"
+    if not LIGHTHOUSE_CLI.is_file():
+        return f"Lighthouse is not installed in {NODE_DIR.relative_to(ROOT)} (python3 tests/node/install.py says why)"
+    if find_chromium() is None:
+        return "no Chromium found"
+    return None
+
+
+METRICS = ["cumulative-layout-shift", "total-blocking-time", "largest-contentful-paint", "total-byte-weight"]
+
+
+def lighthouse(url: str, mode: str, report: Path, attempts: int = 3) -> tuple[dict | None, int, str]:
+    """One Lighthouse run of ``url`` (its JSON report kept at ``report``), how many runs were
+    discarded first, and why the last was. A run whose metrics are empty (the page painted
+    nothing before Lighthouse stopped tracing: NO_FCP) is repeated, up to ``attempts`` runs;
+    then the result is None: a page whose scripts hold up its first paint long enough does
+    that every time."""
+    command = [
+        shutil.which("node"), str(LIGHTHOUSE_CLI), url, *LIGHTHOUSE_MODES[mode],
+        "--only-categories=" + ",".join(CATEGORIES), "--output=json", f"--output-path={report}",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu", "--quiet",
+    ]
+    for attempt in range(attempts):
+        done = subprocess.run(command, env=dict(os.environ, CHROME_PATH=find_chromium()), capture_output=True,
+                              text=True, timeout=300)
+        if done.returncode != 0 or not report.is_file():
+            sys.exit(f"lighthouse {url} ({mode}) failed ({done.returncode}):\n{(done.stdout + done.stderr)[-3000:]}")
+        result = json.loads(report.read_text(encoding="utf-8"))
+        errors = [result["audits"][name].get("errorMessage") for name in METRICS
+                  if result["audits"][name].get("numericValue") is None]
+        problem = (result.get("runtimeError") or {}).get("message") or next((e for e in errors if e), None)
+        if problem is None and not errors and result["categories"]["performance"]["score"] is not None:
+            return result, attempt, ""
+    return None, attempts, problem or "no performance score"
+
+
+def lighthouse_numbers(result: dict) -> dict:
+    audits = result["audits"]
+    numbers = {name: round(100 * (result["categories"][name]["score"] or 0)) for name in CATEGORIES}
+    numbers["cls"] = audits["cumulative-layout-shift"]["numericValue"]
+    numbers["tbt"] = audits["total-blocking-time"]["numericValue"]
+    numbers["lcp"] = audits["largest-contentful-paint"]["numericValue"]
+    numbers["bytes"] = audits["total-byte-weight"]["numericValue"]
+    return numbers
+
+
+def missed(numbers: dict, mode: str) -> set[str]:
+    """The columns of one row that miss their target."""
+    low = {name for name in CATEGORIES[1:] if numbers[name] < 100}
+    if numbers["performance"] < PERFORMANCE_TARGET[mode]:
+        low.add("performance")
+    if numbers["cls"] >= CLS_TARGET:
+        low.add("cls")
+    return low
+
+
+def costs(result: dict, categories: set[str]) -> list[str]:
+    """What took points off in ``categories``: the weighted audits that did not pass, worst
+    first; for performance, whose weights are all on its metrics, also the diagnostics that
+    flag what drives them (main-thread work, DOM size, render-blocking requests, layout shifts)."""
+    lines = []
+    for name in sorted(categories):
+        refs = result["categories"][name]["auditRefs"]
+        weights = {ref["id"]: ref["weight"] for ref in refs if ref["weight"]}
+        failing = [(weights[id_], audit) for id_, audit in result["audits"].items()
+                   if id_ in weights and audit.get("score") is not None and audit["score"] < 1]
+        for weight, audit in sorted(failing, key=lambda item: -item[0] * (1 - item[1]["score"])):
+            shown = f" = {audit['displayValue']}" if audit.get("displayValue") else ""
+            lines.append(f"{name}: `{audit['id']}`{shown} (score {audit['score']:.2f}, weight {weight})")
+        if name == "performance":
+            flagged = [result["audits"][ref["id"]] for ref in refs if not ref["weight"]]
+            flagged = [audit for audit in flagged if audit.get("score") is not None and audit["score"] < 0.9
+                       and audit.get("scoreDisplayMode") in {"metricSavings", "numeric", "binary"}]
+            for audit in flagged:
+                shown = f" = {audit['displayValue']}" if audit.get("displayValue") else ""
+                lines.append(f"flagged: `{audit['id']}`{shown}")
+    return lines
+
+
+def report_lighthouse(work: Path, runs: int, kinds: list[str] | None = None, keep: Path | None = None) -> None:
+    print(f"\n## Lighthouse {lighthouse_version()} (median of {runs} runs per page and mode)\n")
+    problem = lighthouse_ready()
+    if problem:
+        print(f"(skipped: {problem})")
+        return
+    prefix = site_prefix()
+    project = copy_project(work / "lighthouse")
+    site = work / "site-lighthouse"
+    timed_build(project, site, env={"SITE_URL": mkdocs_config().site_url})  # not LOCAL's root address
+    reports = keep or (work / "lighthouse-reports")
+    reports.mkdir(parents=True, exist_ok=True)
+    pages = [(kind, path) for kind, path in LIGHTHOUSE_PAGES if not kinds or kind in kinds]
+    server = PagesServer(site, prefix)
+    print("The site as built for publishing, served under its path with gzip as GitHub Pages serves it;")
+    print("Lighthouse's default mobile emulation (simulated slow 4G, 4× CPU slowdown) and `--preset=desktop`.")
+    print(f"Targets: performance ≥ {PERFORMANCE_TARGET['mobile']} on mobile and {PERFORMANCE_TARGET['desktop']} on desktop,")
+    print(f"the other three 100, CLS < {CLS_TARGET}; ✗ marks a miss. Each column is its own median;")
+    print("TBT and LCP are Lighthouse's simulated values; KB is what the page transfers, fonts included.\n")
+    print("| page kind | URL | mode | performance | accessibility | best practices | SEO | CLS | TBT ms | LCP s | KB |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    explanations = []
+    repeated = 0
+    try:
+        for mode in LIGHTHOUSE_MODES:
+            for kind, path in pages:
+                url = server.url + path
+                results = []
+                for run in range(runs):
+                    name = f"{mode}-{(path.strip('/') or 'home').replace('/', '-')}-{run + 1}.json"
+                    result, discarded, problem = lighthouse(url, mode, reports / name)
+                    if result is None:
+                        break
+                    results.append(result)
+                    repeated += discarded
+                if not results or len(results) < runs:
+                    print(f"| {kind} | {prefix}{path} | {mode} | no usable run ✗ | | | | | | | |", flush=True)
+                    explanations.append((f"{kind}, {mode}", [problem]))
+                    continue
+                numbers = [lighthouse_numbers(result) for result in results]
+                row = {key: median([n[key] for n in numbers]) for key in numbers[0]}
+                low = missed(row, mode)
+
+                def cell(key: str, text: str) -> str:
+                    return f"{text} ✗" if key in low else text
+
+                print(f"| {kind} | {prefix}{path} | {mode} | "
+                      + " | ".join(cell(name, f"{row[name]:.0f}") for name in CATEGORIES)
+                      + f" | {cell('cls', format(row['cls'], '.3f'))} | {row['tbt']:.0f} | {row['lcp'] / 1000:.1f}"
+                      + f" | {row['bytes'] / 1000:.0f} |", flush=True)
+                if low:
+                    # The run whose performance score is the median one explains the row.
+                    middle = sorted(zip(numbers, results), key=lambda pair: pair[0]["performance"])[len(results) // 2][1]
+                    lost = costs(middle, {name for name in low if name in CATEGORIES} | ({"performance"} if "cls" in low else set()))
+                    explanations.append((f"{kind}, {mode}", lost))
+    finally:
+        server.close()
+    if repeated:
+        print(f"\n{repeated} run(s) painted nothing in time (NO_FCP) and were repeated.")
+    if explanations:
+        print("\n### What cost the points (the median run of each row that missed)\n")
+        for title, lines in explanations:
+            print(f"- {title}: " + ("; ".join(lines) if lines else "(no single weighted audit failed)"))
+    if keep:
+        print(f"\nReports (JSON, one per run) in {keep}.")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--suite", action="store_true", help="also time the whole test suite")
+    parser.add_argument("--lighthouse-only", action="store_true", help="only the Lighthouse section")
+    parser.add_argument("--kinds", help="Lighthouse: only these page kinds, comma-separated: "
+                        + ", ".join(kind for kind, _ in LIGHTHOUSE_PAGES))
+    parser.add_argument("--lighthouse-reports", type=Path, help="Lighthouse: keep each run's JSON report in this folder")
     options = parser.parse_args()
+    kinds = [kind.strip() for kind in options.kinds.split(",")] if options.kinds else None
+    unknown = set(kinds or ()) - {kind for kind, _ in LIGHTHOUSE_PAGES}
+    if unknown:
+        parser.error(f"unknown page kinds: {', '.join(sorted(unknown))}")
     print("# Performance report\n")
     print(f"Machine: {sys.platform}, Python {sys.version.split()[0]}; medians of {options.runs} runs.")
     with tempfile.TemporaryDirectory() as tmp:
-        ours_site, base_site = report_builds(Path(tmp), options.runs)
-        report_pages(ours_site, base_site, options.runs)
+        if not options.lighthouse_only:
+            ours_site, base_site = report_builds(Path(tmp), options.runs)
+            report_pages(ours_site, base_site, options.runs)
+        report_lighthouse(Path(tmp), options.runs, kinds, options.lighthouse_reports)
+    if options.lighthouse_only:
+        return
     report_snippets()
     if options.suite:
         report_suite()
