@@ -23,6 +23,7 @@ import ast
 import functools
 import hashlib
 import os
+import re
 import sys
 from importlib.metadata import version
 from pathlib import Path
@@ -57,25 +58,33 @@ def _imported_names(source: bytes) -> tuple[str, ...]:
     return tuple(names)
 
 
+PATH_INSERT = re.compile(rb"""sys\.path\.insert\(\s*0\s*,\s*["']([^"']+)["']\s*\)""")
+
+
 def inputs_of(path: Path) -> list[Path]:
     """What a snippet's output can depend on, besides Python and PyTorch: its own text, the
-    modules it imports from its own folder (its ``sys.path[0]``), and theirs, and every data
-    file under that folder (``snippets/experiments/`` keeps ``lab.py``, ``data/`` and ``results/``)."""
-    folder, found, todo = path.parent, [], [path]
+    modules it imports from its own folder (its ``sys.path[0]``) or from a folder it puts on
+    ``sys.path`` by its path from the repository root (``sys.path.insert(0, "snippets/experiments")``),
+    and theirs, and every data file under those folders (``snippets/experiments/`` keeps
+    ``lab.py``, ``data/`` and ``results/``)."""
+    folders = [path.parent, *(ROOT / m.decode() for m in PATH_INSERT.findall(path.read_bytes()))]
+    folders = [f for i, f in enumerate(folders) if f.is_dir() and f not in folders[:i]]
+    found, todo = [], [path]
     while todo:
         current = todo.pop()
         if current not in found:
             found.append(current)
-            modules = (folder / f"{name}.py" for name in _imported_names(current.read_bytes()))
-            todo += [module for module in modules if module.is_file()]
-    data = [p for p in folder.rglob("*") if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts]
+            names = _imported_names(current.read_bytes())
+            todo += [module for name in names for folder in folders if (module := folder / f"{name}.py").is_file()]
+    data = [p for folder in folders for p in folder.rglob("*") if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts]
     return [found[0], *sorted(found[1:]), *sorted(data)]
 
 
 def cache_key(path: Path) -> str:
     digest = hashlib.sha256(_versions())
     for source in inputs_of(path):
-        digest.update(f"\0{source.relative_to(path.parent).as_posix()}\0".encode())
+        name = source.relative_to(path.parent) if source.is_relative_to(path.parent) else source.relative_to(ROOT)
+        digest.update(f"\0{name.as_posix()}\0".encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:32]
 

@@ -152,3 +152,18 @@ def test_a_cached_output_goes_stale_with_what_the_snippet_imports_or_reads(tmp_p
         keys.append(snippet_output.cache_key(shown))
     assert keys[1] == keys[0], "a neighbour the snippet does not import leaves its output valid"
     assert len(set(keys[1:])) == 3, "an imported module or a data file changes the key"
+
+
+def test_a_module_imported_from_a_folder_put_on_sys_path_is_an_input(tmp_path, monkeypatch):
+    """powernorm_backward.py imports lab and powernorm after sys.path.insert(0, "snippets/experiments")."""
+    monkeypatch.setattr(snippet_output, "ROOT", tmp_path)
+    (tmp_path / "snippets" / "page").mkdir(parents=True)
+    (tmp_path / "snippets" / "shared").mkdir()
+    shown = tmp_path / "snippets" / "page" / "shown.py"
+    shown.write_text('import sys\nsys.path.insert(0, "snippets/shared")\nfrom helper import N\nprint(N)\n', encoding="utf-8")
+    helper = tmp_path / "snippets" / "shared" / "helper.py"
+    helper.write_text("N = 1\n", encoding="utf-8")
+    assert helper in snippet_output.inputs_of(shown)
+    before = snippet_output.cache_key(shown)
+    helper.write_text("N = 2\n", encoding="utf-8")
+    assert snippet_output.cache_key(shown) != before, "a change to the imported module makes the output stale"
