@@ -65,6 +65,13 @@ class ForkServer:
         self.process.stdin.flush()
         answer = self.process.stdout.readline()
         if not answer:
+            # Reap it first: a server that has just died can still look alive to poll(), and
+            # the pool would hand it out again.
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
             raise RuntimeError(f"hooks/forked_runs.py stopped while running {path}")
         done = json.loads(answer)
         return Run(done["returncode"], done["stdout"], done["stderr"])
