@@ -454,10 +454,11 @@ METRICS = ["cumulative-layout-shift", "total-blocking-time", "largest-contentful
 
 def lighthouse(url: str, mode: str, report: Path, attempts: int = 3) -> tuple[dict | None, int, str]:
     """One Lighthouse run of ``url`` (its JSON report kept at ``report``), how many runs were
-    discarded first, and why the last was. A run whose metrics are empty (the page painted
-    nothing before Lighthouse stopped tracing: NO_FCP) is repeated, up to ``attempts`` runs;
-    then the result is None: a page whose scripts hold up its first paint long enough does
-    that every time."""
+    discarded first, and why the last was. A run is repeated, up to ``attempts`` runs, when its
+    metrics are empty (the page painted nothing before Lighthouse stopped tracing: NO_FCP) or
+    when the trace ended before DOMContentLoaded: the scripts that run then were still running,
+    and TBT, which counts only the tasks in the trace, leaves them out (a page whose start-up
+    takes seconds scored 100 that way). A page that keeps doing either gets None."""
     command = [
         shutil.which("node"), str(LIGHTHOUSE_CLI), url, *LIGHTHOUSE_MODES[mode],
         "--only-categories=" + ",".join(CATEGORIES), "--output=json", f"--output-path={report}",
@@ -472,6 +473,10 @@ def lighthouse(url: str, mode: str, report: Path, attempts: int = 3) -> tuple[di
         errors = [result["audits"][name].get("errorMessage") for name in METRICS
                   if result["audits"][name].get("numericValue") is None]
         problem = (result.get("runtimeError") or {}).get("message") or next((e for e in errors if e), None)
+        observed = ((result["audits"]["metrics"].get("details") or {}).get("items") or [{}])[0]
+        if problem is None and not errors and observed.get("observedDomContentLoaded") is None:
+            problem = ("the trace ended before DOMContentLoaded, with the page's scripts still running "
+                       f"(main-thread work {result['audits']['mainthread-work-breakdown'].get('displayValue')})")
         if problem is None and not errors and result["categories"]["performance"]["score"] is not None:
             return result, attempt, ""
     return None, attempts, problem or "no performance score"
@@ -578,7 +583,7 @@ def report_lighthouse(work: Path, runs: int, kinds: list[str] | None = None, kee
     finally:
         server.close()
     if repeated:
-        print(f"\n{repeated} run(s) painted nothing in time (NO_FCP) and were repeated.")
+        print(f"\n{repeated} run(s) painted nothing in time (NO_FCP) or ended before DOMContentLoaded, and were repeated.")
     if explanations:
         print("\n### What cost the points (the median run of each row that missed)\n")
         for title, lines in explanations:
