@@ -548,6 +548,8 @@ def report_lighthouse(work: Path, runs: int, kinds: list[str] | None = None, kee
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     explanations = []
     repeated = 0
+    broken: set[str] = set()  # audits this Lighthouse could not run with this Chromium
+    weighed: set[str] = set()  # audits that count in a score
     try:
         for mode in LIGHTHOUSE_MODES:
             for kind, path in pages:
@@ -560,6 +562,8 @@ def report_lighthouse(work: Path, runs: int, kinds: list[str] | None = None, kee
                         break
                     results.append(result)
                     repeated += discarded
+                    broken |= {id_ for id_, audit in result["audits"].items() if audit.get("scoreDisplayMode") == "error"}
+                    weighed |= {ref["id"] for category in result["categories"].values() for ref in category["auditRefs"] if ref["weight"]}
                 if not results or len(results) < runs:
                     print(f"| {kind} | {prefix}{path} | {mode} | no usable run ✗ | | | | | | | |", flush=True)
                     explanations.append((f"{kind}, {mode}", [problem]))
@@ -582,6 +586,10 @@ def report_lighthouse(work: Path, runs: int, kinds: list[str] | None = None, kee
                     explanations.append((f"{kind}, {mode}", lost))
     finally:
         server.close()
+    if broken:
+        counted = sorted(broken & weighed)
+        print(f"\nAudits that failed to run (an older Lighthouse than the Chromium): {', '.join(sorted(broken))}; "
+              + (f"in a score: {', '.join(counted)}." if counted else "none of them counts in a score."))
     if repeated:
         print(f"\n{repeated} run(s) painted nothing in time (NO_FCP) or ended before DOMContentLoaded, and were repeated.")
     if explanations:
