@@ -1,13 +1,15 @@
-"""Node packages the tests use, installed from tests/node/package-lock.json (exact versions,
-integrity hashes): today only `vnu-jar`, the Nu Html Checker that tests/site/test_valid_html.py
-runs with the machine's Java.
+"""Node packages the tests and the benchmark use, installed from tests/node/package-lock.json
+(exact versions, integrity hashes): `vnu-jar`, the Nu Html Checker that
+tests/site/test_valid_html.py runs with the machine's Java, and `lighthouse` (12.2.3, a version
+that runs on Node 20), which `dev.py bench` runs with the machine's Chromium.
 
     python3 tests/node/install.py     # install, or do nothing when already up to date
 
 `npm ci` runs only when tests/node/node_modules is missing or older than the lock, and with
-`--ignore-scripts`: vnu-jar's install script would download a Java runtime from GitHub when the
-machine has none, and the tests use the machine's Java (or skip, saying so). Standard library
-only, so that dev.py can call `ensure_node_tools()` before its virtual environment exists.
+`--ignore-scripts`: no package here needs its install script, and vnu-jar's would download a
+Java runtime from GitHub when the machine has none; the tests use the machine's Java (or skip,
+saying so). Standard library only, so that dev.py can call `ensure_node_tools()` before its
+virtual environment exists.
 """
 
 from __future__ import annotations
