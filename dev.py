@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LOCKS = ROOT / "requirements"
 STAMP = VENV / "requirements.sha256"
-CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+# PyTorch's CPU wheel index; TORCH_CPU_INDEX names a mirror of it where that one is out of reach.
+CPU_INDEX = os.environ.get("TORCH_CPU_INDEX", "https://download.pytorch.org/whl/cpu")
 SUPERSETS = {"site.txt": ("test.txt", "lab.txt"), "test.txt": ("lab.txt",)}  # locks that hold another's packages
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 
@@ -71,7 +72,6 @@ def ensure_environment(lock: Path | None = None) -> None:
     if any(candidate.exists() and have == stamp_of(candidate) for candidate in holds_it):
         return
     if not (BIN / "python").exists():
-        print("Creating .venv/ ...", flush=True)
         try:
             import ensurepip  # noqa: F401 - Debian and Ubuntu split it off into python3-venv
         except ImportError:
@@ -80,6 +80,7 @@ def ensure_environment(lock: Path | None = None) -> None:
                 f"Python {version} here cannot create a virtual environment with pip (no ensurepip).\n"
                 f"On Debian or Ubuntu: sudo apt install python3-venv   (or python{version}-venv), then run this again."
             )
+        print("Creating .venv/ ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     print(f"Installing {lock.relative_to(ROOT).as_posix()} into .venv/ (first run only) ...", flush=True)
     pip = [str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes"]
@@ -87,9 +88,21 @@ def ensure_environment(lock: Path | None = None) -> None:
     if "+cpu" in torch:  # the CPU build lives on PyTorch's own index, not on PyPI
         only_torch = VENV / "torch-requirement.txt"
         only_torch.write_text(torch, encoding="utf-8")
-        subprocess.run([*pip, "--no-deps", "--retries", "1", "--extra-index-url", CPU_INDEX, "-r", str(only_torch)], check=True)
-    subprocess.run([*pip, "-r", str(lock)], check=True)
+        pin = torch.split(";")[0].split()[0]
+        install(
+            [*pip, "--no-deps", "--retries", "1", "--extra-index-url", CPU_INDEX, "-r", str(only_torch)],
+            f"pip could not install {pin}, PyTorch's CPU build, from {CPU_INDEX} (pip's messages are above;\n"
+            f"\"conflicting dependencies\" there usually means that index could not be reached). Where it is out of\n"
+            f"reach, set TORCH_CPU_INDEX to a mirror of it and run this again.",
+        )
+    install([*pip, "-r", str(lock)], f"pip could not install {lock.relative_to(ROOT).as_posix()} (its messages are above).")
     STAMP.write_text(stamp_of(lock) + "\n")
+
+
+def install(command: list[str], failure: str) -> None:
+    """Run pip; if it fails, stop with ``failure``, not with a traceback of dev.py."""
+    if subprocess.run(command).returncode != 0:
+        sys.exit(failure)
 
 
 def run(*command: str) -> int:

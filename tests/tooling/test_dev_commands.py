@@ -65,6 +65,21 @@ def test_dev_py_installs_a_lock_once_hash_checked_with_torch_from_its_cpu_index(
     assert dev.lock_for("test") == tmp_path / "requirements" / "site.txt"
 
 
+def test_dev_py_says_plainly_when_torch_cannot_be_installed(tmp_path, monkeypatch):
+    """A machine that cannot reach PyTorch's CPU index gets a sentence that names the index,
+    the pin and TORCH_CPU_INDEX, not pip's "conflicting dependencies" and a traceback."""
+    monkeypatch.setenv("TORCH_CPU_INDEX", "https://mirror.invalid/whl/cpu")
+    dev = load_module("dev.py", "dev_with_a_mirror")
+    calls = fake_environment(dev, tmp_path, monkeypatch)
+    monkeypatch.setattr(dev.subprocess, "run", lambda *a, **k: calls.append(a[0]) or subprocess.CompletedProcess(a, 1))
+    with pytest.raises(SystemExit) as stop:
+        dev.ensure_environment(dev.lock_for("test"))
+    assert calls[0][calls[0].index("--extra-index-url") + 1] == "https://mirror.invalid/whl/cpu"
+    message = str(stop.value)
+    assert "torch==2.13.0+cpu" in message and "https://mirror.invalid/whl/cpu" in message and "TORCH_CPU_INDEX" in message
+    assert len(calls) == 1 and not (tmp_path / ".venv" / "requirements.sha256").exists()
+
+
 def test_the_locks_are_hash_checked_and_cpu_torch_accepts_each_platforms_wheel():
     for lock in ("site.txt", "test.txt", "test-cuda.txt", "lab.txt"):
         text = (ROOT / "requirements" / lock).read_text(encoding="utf-8")
