@@ -4,27 +4,34 @@ One job: make each notebook source (``docs/<lang>/notebooks/*.md``, jupytext Mar
 code cells are ``--8<--`` includes, like any other page) into a page that mkdocs-jupyter
 executes and renders, in both languages, with a download link to the ``.ipynb``.
 
-1. on_files, after mkdocs-static-i18n: expand the includes into ``.cache/notebooks/`` and
-   point the page at that copy, so mkdocs-jupyter executes the code that the snippets hold.
-   (i18n rebuilds the file list after mkdocs-jupyter has wrapped it, which can drop
-   notebook pages: ultrabug/mkdocs-static-i18n#198. Markdown notebooks stay pages in the
-   rebuilt list; tests/site/test_notebooks.py checks the built pages, not the exit code.)
-2. on_page_content: nbconvert's page template loads MathJax and Mermaid from CDNs. Strip
-   every script that points outside the site; hooks/katex_render.py renders the math.
-   mkdocs-jupyter also gives headings ASCII-only ids (``mkdocs_jupyter.utils.slugify``:
-   Chinese headings get ``id=""``) while its table of contents uses Python-Markdown's
-   ``_1``, ``_2``: re-id the headings with the site's own slugify and rebuild the TOC.
-   (No upstream report found for this; mkdocs-jupyter's own PR #56 made the two agree
-   for accented Latin only.)
-3. on_post_page: write ``<name>.ipynb`` next to the page (cells numbered, not given nbformat's
-   random ids, so that the download is the same file from build to build; on_page_content
-   numbers the page's cells the same way) and, in on_page_context, expose its URL to the
-   template.
-4. on_page_context: a notebook's page description (its `<meta name="description">` and Open
-   Graph tags) is `jupyter: description:` in its front matter; a top-level key would become a
-   raw cell in the notebook. Its "last updated" date is that of its source, not of the
-   expanded copy under .cache/ (git-revision-date-localized looks dates up by path).
-5. on_config: give mkdocs-jupyter's execution cache one folder per language. i18n runs one
+1. on_files, after mkdocs-static-i18n: generate the notebook, ``.cache/notebooks/<lang>/
+   notebooks/<name>.ipynb``: the includes expanded, results filled into the prose (as
+   hooks/results_in_prose.py does on other pages), cells numbered ``cell-1``, ``cell-2``…
+   (not nbformat's random ids, so that it is the same file from build to build). The page's
+   path is that notebook, its text the expanded Markdown: mkdocs-jupyter (``include:
+   ["*.ipynb"]``, ``ignore: ["*.md"]``, so that it never parses a Markdown page with jupytext)
+   executes and renders the notebook and publishes it beside the page (``include_source``);
+   page.meta and the other hooks read the Markdown, as on any page. URL, nav entry and edit
+   link stay those of the source. Nothing is written into docs/ (`mkdocs serve` watches it).
+   After i18n, because it rebuilds the file list (priority -100); mkdocs-jupyter's own
+   on_files, earlier, sees only Markdown and wraps nothing, so i18n no longer drops notebook
+   pages it had wrapped (ultrabug/mkdocs-static-i18n#198).
+2. on_page_content: nbconvert's page template loads MathJax and Mermaid from CDNs
+   (mkdocs-jupyter's ``custom_mathjax_url``, danielfrg/mkdocs-jupyter#199, moves MathJax but
+   cannot leave it out). Strip every script that points outside the site;
+   hooks/katex_render.py renders the math. mkdocs-jupyter also gives headings ASCII-only ids
+   (``mkdocs_jupyter.utils.slugify``: Chinese headings get ``id=""``) while its table of
+   contents uses Python-Markdown's ``_1``, ``_2``: re-id the headings with the site's own
+   slugify and rebuild the TOC. (No upstream report found; mkdocs-jupyter's PR #56 made the
+   two agree for accented Latin only.) And after an ``.ipynb``'s page only, mkdocs-jupyter
+   appends the Pygments CSS its template already holds, printed as a Python list
+   (``nbconvert2.nb2html``: ``<style>['pre {…']</style>``): drop it. (No upstream report found.)
+3. on_page_context: the download link for the template; the page description (`<meta
+   name="description">`, Open Graph) from `jupyter: description:` in the front matter (a
+   top-level key would become a raw cell in the notebook); the "last updated" date of the
+   source, not of the generated notebook under .cache/ (git-revision-date-localized dates a
+   page by ``abs_src_path``).
+4. on_config: give mkdocs-jupyter's execution cache one folder per language. i18n runs one
    build per language, and mkdocs-jupyter evicts every cache entry its current build did not
    use, so with one shared folder each language evicted the other's executed notebooks and
    every `mkdocs serve` rebuild re-ran all of them. A build of a few pages (`dev.py check`,
@@ -38,6 +45,7 @@ import re
 import sys
 from pathlib import Path
 
+import jupytext
 from markdown.extensions.toc import nest_toc_tokens, unique
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
@@ -56,6 +64,9 @@ EXTERNAL_SCRIPT = re.compile(
     r'|<script type="module">(?:(?!</script>).)*?https://(?:(?!</script>).)*?</script>',  # Mermaid's import
     re.S,
 )
+# After an .ipynb's page (not a .md's), mkdocs-jupyter appends the Pygments CSS its template
+# has inlined already, printed as a Python list: <style>['pre { line-height: 125%; }\ntd…']</style>
+LISTED_CSS = re.compile(r"""\s*<style>\s*\[(['"])[^<]*\1\]\s*</style>\s*\Z""")
 
 
 def is_notebook(src_uri: str) -> bool:
@@ -74,31 +85,28 @@ def on_config(config):
     return config
 
 
+def notebook_json(markdown: str) -> str:
+    """The notebook of a jupytext Markdown text, its cells numbered."""
+    notebook = jupytext.reads(markdown, fmt="md")
+    for number, cell in enumerate(notebook.cells, 1):
+        cell.id = f"cell-{number}"
+    return jupytext.writes(notebook, fmt="ipynb") + "\n"  # as jupytext.write ends a file
+
+
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has rebuilt the file list
 def on_files(files: Files, config) -> Files:
     for file in files:
         if file.is_documentation_page() and is_notebook(file.src_uri):
-            source = Path(config.docs_dir) / file.src_uri
-            expanded = CACHE / file.src_uri
-            expanded.parent.mkdir(parents=True, exist_ok=True)
-            text = expand_includes(source.read_text(encoding="utf-8"), config.mdx_configs["pymdownx.snippets"])
+            text = expand_includes(file.content_string, config.mdx_configs["pymdownx.snippets"])
             text = results_in_prose.fill(text, f"docs/{file.src_uri}")  # quoted numbers, as on other pages
-            if not expanded.exists() or expanded.read_text(encoding="utf-8") != text:
-                expanded.write_text(text, encoding="utf-8")
-            file.abs_src_path = str(expanded)
+            notebook = notebook_json(text)
+            target = (CACHE / file.src_uri).with_suffix(".ipynb")
+            if not target.exists() or target.read_text(encoding="utf-8") != notebook:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(notebook, encoding="utf-8")
+            file.content_string = text  # the page's Markdown (this unsets abs_src_path)…
+            file.abs_src_path = str(target)  # …and the notebook mkdocs-jupyter renders and copies
     return files
-
-
-def _date_of_source(page, config) -> None:
-    """git-revision-date-localized dated the page by its current path, the expanded copy under
-    .cache/, which git does not track: the build date. Date it by its source instead."""
-    plugin = config.plugins.get("git-revision-date-localized")
-    util = getattr(plugin, "util", None)
-    if util is None or "git_revision_date_localized" not in page.meta:
-        return
-    _, timestamp = util.get_git_commit_timestamp(str(Path(config.docs_dir) / page.file.src_uri))
-    locale = getattr(page.file, "locale", None) or config.theme["language"]
-    page.meta["git_revision_date_localized"] = util.get_date_formats_for_timestamp(timestamp, locale=locale)[plugin.config["type"]]
 
 
 HEADING = re.compile(r'<h(?P<level>[1-6]) id="[^"]*">(?P<text>.*?)<a class="anchor-link" href="#[^"]*">¶</a></h(?P=level)>', re.S)
@@ -121,41 +129,26 @@ def reanchor_headings(content: str, page, config) -> str:
     return content
 
 
-CELL_ID = re.compile(r'(<div class="jp-Cell [^"]*" id=")cell-id=[^"]*(")')
-
-
-def number_cells(content: str) -> str:
-    """nbconvert's cell ids are nbformat's random ones; number them as in the download."""
-    numbers = iter(range(1, 1 << 30))
-    # "nb-cell-N", not "cell-N": mkdocs-jupyter gives the copy text of its N-th code cell the id
-    # "cell-N", and a second element with that id made the copy button copy the wrong cell.
-    return CELL_ID.sub(lambda m: f"{m[1]}nb-cell-{next(numbers)}{m[2]}", content)
-
-
 def on_page_content(content: str, page, config, files) -> str:
     if is_notebook(page.file.src_uri):
-        content = EXTERNAL_SCRIPT.sub("", content)
+        content = LISTED_CSS.sub("", EXTERNAL_SCRIPT.sub("", content))
         content = reanchor_headings(content, page, config)
-        content = number_cells(content)
     return content
 
 
-def on_post_page(output: str, page, config) -> str:
-    if is_notebook(page.file.src_uri):
-        import jupytext
-
-        notebook = jupytext.read(page.file.abs_src_path)
-        for number, cell in enumerate(notebook.cells, 1):
-            cell.id = f"cell-{number}"  # nbformat draws random ids: each build would differ
-        target = Path(page.file.abs_dest_path).with_name(Path(page.file.src_uri).stem + ".ipynb")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        jupytext.write(notebook, target)
-    return output
+def _date_of_source(page, config) -> None:
+    plugin = config.plugins.get("git-revision-date-localized")
+    util = getattr(plugin, "util", None)
+    if util is None or "git_revision_date_localized" not in page.meta:
+        return
+    _, timestamp = util.get_git_commit_timestamp(str(Path(config.docs_dir) / page.file.src_uri))
+    locale = getattr(page.file, "locale", None) or config.theme["language"]
+    page.meta["git_revision_date_localized"] = util.get_date_formats_for_timestamp(timestamp, locale=locale)[plugin.config["type"]]
 
 
 def on_page_context(context, page, config, nav):
     if is_notebook(page.file.src_uri):
-        context["notebook_download"] = Path(page.file.src_uri).stem + ".ipynb"
+        context["notebook_download"] = Path(page.file.abs_src_path).name  # copied there by mkdocs-jupyter
         description = (page.meta.get("jupyter") or {}).get("description")
         if description and not page.meta.get("description"):
             page.meta["description"] = description

@@ -1,7 +1,8 @@
 """Notebook pages: rendered by mkdocs-jupyter in both languages, executed at build time with
 allow_errors false, code taken from snippets/, and a download link to a valid .ipynb.
-The built HTML is what is tested: the known i18n breakage (ultrabug/mkdocs-static-i18n#198)
-still lets the build pass."""
+The built HTML is what is tested: a notebook page dropped from the file list (as
+ultrabug/mkdocs-static-i18n#198 did to notebooks mkdocs-jupyter had wrapped) still lets the
+build pass."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import build_site, copy_project
+from tests.conftest import ROOT, build_site, copy_project, mkdocs_config
 
 NOTEBOOK = "notebooks/statistics-axes/"
 SNIPPET = "snippets/notebooks/statistics-axes/running_statistics.py"
@@ -62,7 +63,8 @@ def test_the_download_is_the_same_file_from_build_to_build(built_site):
     numbered = [f"cell-{n}" for n in range(1, len(notebook.cells) + 1)]
     assert [cell.id for cell in notebook.cells] == numbered
     page = BeautifulSoup((path.parent / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert [cell["id"] for cell in page.select("div.jp-Cell[id]")] == [f"nb-{n}" for n in numbered], "the page numbers its cells alike"
+    # nbconvert writes the cell's own id: the page renders the notebook that is downloaded
+    assert [cell["id"] for cell in page.select("div.jp-Cell[id]")] == [f"cell-id={n}" for n in numbered], "the page numbers its cells alike"
 
 
 def test_every_copy_button_copies_its_own_cell(built_site):
@@ -102,3 +104,21 @@ def test_a_failing_cell_fails_the_build(tmp_path):
     log = done.stdout + done.stderr
     assert done.returncode != 0, log[-2000:]
     assert "planted notebook failure" in log and "statistics-axes" in log, log[-3000:]
+
+
+def test_mkdocs_jupyter_renders_generated_notebooks_only():
+    """mkdocs-jupyter is handed the .ipynb that hooks/notebook_pages.py generates, with its cells
+    numbered, and told to leave every Markdown page alone by pattern: no list of folders to
+    keep up to date by hand in mkdocs.yml."""
+    from hooks.notebook_pages import notebook_json
+
+    plugin = mkdocs_config().plugins["mkdocs-jupyter"].config
+    assert plugin["include"] == ["*.ipynb"] and plugin["ignore"] == ["*.md"], (plugin["include"], plugin["ignore"])
+    assert plugin["include_source"], "the download is the rendered notebook, copied beside the page by mkdocs-jupyter"
+
+    source = (ROOT / "docs" / "en" / NOTEBOOK.rstrip("/")).with_suffix(".md").read_text(encoding="utf-8")
+    made = notebook_json(source)
+    notebook = nbformat.reads(made, as_version=4)
+    nbformat.validate(notebook)
+    assert [cell.id for cell in notebook.cells] == [f"cell-{n}" for n in range(1, len(notebook.cells) + 1)]
+    assert made == notebook_json(source), "the same source gives the same file"
