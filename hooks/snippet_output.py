@@ -7,7 +7,8 @@ writes, e.g. ```` ```text title="Output" ````) is replaced by the standard outpu
 Runs are cached in ``.cache/snippet-output/`` under a key made of the snippet's text, the
 modules it imports from its folder and the data files there (``inputs_of``), and the Python
 and PyTorch versions, so ``mkdocs serve`` re-runs only a snippet whose inputs changed.
-Before the pages are built, the snippets whose output is not cached yet run two at a time.
+Before the pages are built, the snippets that the build's pages show and the cache does not
+hold yet run two at a time.
 A snippet that raises or hangs fails the build, naming the page line and the snippet.
 With REQUIRE_CACHED_OUTPUTS=1 (the publishing workflow, after the tests) nothing is run: an
 output that the tests did not produce fails the build.
@@ -122,12 +123,12 @@ def only_cached() -> bool:
     return os.environ.get("REQUIRE_CACHED_OUTPUTS", "") not in {"", "0"}
 
 
-def uncached(docs_dir: Path) -> list[Path]:
-    """Snippets whose output some page shows and the cache does not hold yet."""
+def uncached(pages) -> list[Path]:
+    """Snippets whose output one of these pages (Markdown files) shows and the cache does not hold yet."""
     wanted = {
         ROOT / include.path
-        for page in Path(docs_dir).rglob("*.md")
-        for include in includes_in(page)
+        for page in pages
+        for include in includes_in(Path(page))
         if include.output and (ROOT / include.path).is_file()
     }
     return sorted(p for p in wanted if not (CACHE / f"{cache_key(p)}.txt").exists())
@@ -150,14 +151,17 @@ def snippet_stdout(path: Path, where: str, docs_dir: Path | None = None) -> str:
     return run.stdout
 
 
-def on_pre_build(config) -> None:
-    """Warm the cache in parallel; failures are reported, with their page line, by the pages."""
+def on_files(files, config):
+    """Warm the cache in parallel for the pages this build includes (a build of a few pages,
+    `dev.py check`, runs only theirs, not the whole site's); failures are reported, with their
+    page line, by the pages."""
     from concurrent.futures import ThreadPoolExecutor
 
-    missing = uncached(Path(config.docs_dir))
+    missing = uncached(Path(f.abs_src_path) for f in files.documentation_pages())
     if missing and not only_cached():
         with ThreadPoolExecutor(max_workers=2) as pool:
             list(pool.map(_run_into_cache, missing))
+    return files
 
 
 def source_line(source_lines: list[str], line: str, occurrence: int) -> int | None:

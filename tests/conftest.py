@@ -94,7 +94,7 @@ class BuiltSite:
 def built_site(tmp_path_factory, request) -> BuiltSite:
     from hooks.snippet_output import remember, uncached
 
-    if uncached(ROOT / "docs"):
+    if uncached((ROOT / "docs").rglob("*.md")):
         # A cold cache (a fresh clone): the suite runs every snippet on CPU anyway (cpu_runs),
         # so the build shows those runs' output instead of running each snippet a third time.
         for path, runs in request.getfixturevalue("cpu_runs").items():

@@ -10,6 +10,7 @@ import pytest
 
 from hooks import source_checks
 from hooks.refuse_mistakes import problems_in
+from hooks.snippets_lib import includes_in
 from tests.conftest import ROOT, build_site, copy_project, pages_config
 from tests.content.test_copywriting import autocorrect_problems
 
@@ -57,6 +58,11 @@ def test_the_scaffold_builds_strictly(scaffolded, tmp_path):
     for prefix, title in (("", "输出"), ("en/", "Output")):
         html = (tmp_path / "site" / prefix / "demo-page" / "index.html").read_text(encoding="utf-8")
         assert 'class="katex"' in html and "channel means after:" in html and title in html
+    # A build of a few pages runs only the snippets those pages show, not the whole site's.
+    shown = {include.path for page in scaffolded.glob("docs/*/*.md") if page.stem in {"demo-page", "index"}
+             for include in includes_in(page) if include.output}
+    ran = list((scaffolded / ".cache" / "snippet-output").glob("*.txt"))
+    assert shown and len(ran) == len(shown), (sorted(shown), len(ran))
 
 
 def test_a_bad_name_or_an_existing_page_is_refused(scaffolded, capsys):
