@@ -5,8 +5,9 @@ writes, e.g. ```` ```text title="Output" ````) is replaced by the standard outpu
 ``python snippets/page/name.py`` run on CPU. Nothing a page shows as output is typed.
 
 Runs are cached in ``.cache/snippet-output/`` under a key made of the snippet's text, the
-modules it imports from its folder and the data files there (``inputs_of``), and the Python
-and PyTorch versions, so ``mkdocs serve`` re-runs only a snippet whose inputs changed.
+modules it imports from its folder and the data files there (``inputs_of``), the Python and
+PyTorch versions and the thread count, so ``mkdocs serve`` re-runs only a snippet whose inputs
+changed.
 Before the pages are built, the snippets that the build's pages show and the cache does not
 hold yet run two at a time.
 A snippet that raises or hangs fails the build, naming the page line and the snippet.
@@ -33,14 +34,17 @@ from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hooks.forked_runs import ForkPool  # noqa: E402
-from hooks.snippets_lib import ROOT, DEFAULT_TIMEOUT_S, describe_failure, includes_in, parse_include, run_snippet  # noqa: E402
+from hooks.snippets_lib import ROOT, DEFAULT_TIMEOUT_S, describe_failure, includes_in, parse_include, run_snippet, snippet_env  # noqa: E402
 
 CACHE = ROOT / ".cache" / "snippet-output"
 
 
 @functools.cache
 def _versions() -> bytes:
-    return f"python {sys.version} torch {version('torch')}".encode()  # reading metadata is slow
+    # The thread count is part of what a run depends on: float sums split over more threads
+    # round differently in the last digits that some snippets print.
+    threads = snippet_env("cpu")["OMP_NUM_THREADS"]
+    return f"python {sys.version} torch {version('torch')} threads {threads}".encode()  # reading metadata is slow
 
 
 @functools.lru_cache(maxsize=1024)

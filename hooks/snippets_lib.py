@@ -72,6 +72,12 @@ def all_snippets() -> list[Path]:
 def snippet_env(device: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(SNIPPET_DEVICE=device, PYTHONHASHSEED="0", PYTHONUNBUFFERED="1", PYTHONDONTWRITEBYTECODE="1")
+    # One PyTorch thread per run and one process per experiment grid, unless set otherwise: the
+    # build runs two snippets at once and the tests up to eight, and each would start a thread
+    # (and an experiment a process) per core, 8 x 64 threads on a 64-core runner. The printed
+    # outputs then also no longer depend on the machine's core count.
+    env.setdefault("OMP_NUM_THREADS", "1")
+    env.setdefault("EXPERIMENT_WORKERS", "1")
     if device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""
     return env

@@ -4,6 +4,8 @@ snippet whose output depends on chance."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from hooks.forked_runs import ForkPool, ForkServer
@@ -14,6 +16,8 @@ import os, sys
 print(__name__, sys.argv, os.path.basename(__file__), os.path.isabs(__file__))
 print(sys.path[0] == os.path.dirname(os.path.abspath(__file__)), os.getcwd())
 print(os.environ["SNIPPET_DEVICE"], os.environ["PYTHONHASHSEED"], hash("normalization"))
+import torch
+print("threads", torch.get_num_threads())
 """
 
 
@@ -28,6 +32,8 @@ def test_a_forked_run_sees_what_a_script_sees(server, planted):
     fresh, forked = run_snippet(path, "cpu"), server.run(path, 60)
     assert fresh.returncode == forked.returncode == 0, fresh.stderr + forked.stderr
     assert forked.stdout == fresh.stdout
+    # One PyTorch thread per run unless the environment asks for more (hooks/snippets_lib.snippet_env).
+    assert f"threads {os.environ.get('OMP_NUM_THREADS', '1')}\n" in fresh.stdout, fresh.stdout
 
 
 def test_a_raising_snippet_reports_file_line_and_error(server, planted):
