@@ -63,6 +63,26 @@ def test_pages_fit_a_phone_screen(built_site, browser, site_url):
         context.close()
 
 
+SCROLL_TAB_STOPS = """() => [...document.querySelectorAll('.md-typeset .katex-display')].map(
+    k => [k.scrollWidth > k.clientWidth + 1, k.getAttribute('tabindex') === '0'])"""
+
+
+def test_wide_formulas_are_tab_stops_and_only_they(browser, site_url):
+    """scrollable.js: on a phone, a display formula wider than its column gets tabindex="0" (the
+    arrow keys scroll it) and one that fits does not; on a wide window the tab stops go again."""
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(site_url + "gradients-and-geometry/", wait_until="load")
+        seen = page.evaluate(SCROLL_TAB_STOPS)
+        assert any(wide for wide, _ in seen) and not all(wide for wide, _ in seen), seen
+        assert all(wide == stop for wide, stop in seen), seen
+        page.set_viewport_size({"width": 1600, "height": 900})
+        page.wait_for_function(f"({SCROLL_TAB_STOPS})().every(([wide, stop]) => wide === stop)", timeout=5000)
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize("path", ["bn-vs-ln/", "en/bn-vs-ln/"])
 def test_formulas_show_with_javascript_disabled(browser, site_url, path):
     context = browser.new_context(java_script_enabled=False)

@@ -1,7 +1,7 @@
 /*
  * What scrolls can be scrolled from the keyboard: a display formula, a table or a notebook cell
  * wider than its column gets tabindex="0", so Tab reaches it and the arrow keys scroll it (WCAG 2.1.1; axe's
- * scrollable-region-focusable). Material does the same for its own code blocks. Checked on load
+ * scrollable-region-focusable). Material does the same for its own code blocks. Checked at load
  * and again when the window is resized; nothing that fits gets an extra tab stop.
  */
 (function () {
@@ -13,13 +13,18 @@
     ".jupyter-wrapper .jp-OutputArea-output pre", // a notebook's printed output
   ].join(", ");
 
+  // All widths are read first, then every tabindex is written: a write between two reads made
+  // each read lay the page out again (a formula-heavy page was laid out once per formula).
   function mark() {
-    Array.prototype.forEach.call(document.querySelectorAll(SELECTOR), function (node) {
-      var scrolls = node.scrollWidth > node.clientWidth + 1;
-      if (scrolls && !node.hasAttribute("tabindex")) {
+    var nodes = Array.prototype.slice.call(document.querySelectorAll(SELECTOR));
+    var scrolls = nodes.map(function (node) {
+      return node.scrollWidth > node.clientWidth + 1;
+    });
+    nodes.forEach(function (node, i) {
+      if (scrolls[i] && !node.hasAttribute("tabindex")) {
         node.setAttribute("tabindex", "0");
         node.dataset.scrollFocus = "1";
-      } else if (!scrolls && node.dataset.scrollFocus) {
+      } else if (!scrolls[i] && node.dataset.scrollFocus) {
         node.removeAttribute("tabindex");
         delete node.dataset.scrollFocus;
       }
@@ -31,8 +36,10 @@
     window.clearTimeout(pending);
     pending = window.setTimeout(mark, 150);
   });
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
-  else mark();
-  // Fonts change widths: look again once they are in.
-  if (document.fonts && document.fonts.ready) document.fonts.ready.then(mark);
+  // Checked at load, once the page is laid out and its fonts are in (a font requested before
+  // load delays it), and when a font arrives later. Not document.fonts.ready: reading it
+  // during the parse made Chromium compute the style of the whole page there and then.
+  if (document.readyState === "complete") mark();
+  else window.addEventListener("load", mark);
+  if (document.fonts && document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", mark);
 })();
