@@ -155,7 +155,12 @@ def test_explorer_shows_the_same_computation_in_two_tabs(built_site, path, label
 
 @pytest.mark.parametrize(("path", "language"), [("404.html", "zh"), ("en/404.html", "en")])
 def test_404_page_lists_every_page_in_its_language(built_site, path, language):
+    """Each language has its own 404 page, in its language, listing its pages. (That a missing
+    address gets the 404 of its language is test_in_chromium.py's, through a server.)"""
     soup = BeautifulSoup(built_site.page(path), "html.parser")
+    heading = {"zh": "404：页面不存在", "en": "404: page not found"}[language]
+    assert soup.html["lang"] == language and soup.h1.get_text() == heading
+    assert soup.select_one("input.md-search__input")["placeholder"] == {"zh": "搜索", "en": "Search"}[language]
     article = soup.select_one("article")
     listed = {a["href"].rstrip("/").rsplit("/", 1)[-1] for a in article.select("ul a")}
     expected = {p.rsplit("/", 1)[-1].removesuffix(".md") for p in _nav_files(mkdocs_config().nav)}
