@@ -88,7 +88,7 @@ def ensure_environment(lock: Path | None = None) -> None:
     if "+cpu" in torch:  # the CPU build lives on PyTorch's own index, not on PyPI
         only_torch = VENV / "torch-requirement.txt"
         only_torch.write_text(torch, encoding="utf-8")
-        pin = torch.split(";")[0].split()[0]
+        pin = next(line.split()[0] for line in torch.splitlines() if line.startswith("torch==") and "+cpu" in line)
         install(
             [*pip, "--no-deps", "--retries", "1", "--extra-index-url", CPU_INDEX, "-r", str(only_torch)],
             f"pip could not install {pin}, PyTorch's CPU build, from {CPU_INDEX} (pip's messages are above;\n"

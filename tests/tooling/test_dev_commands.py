@@ -22,8 +22,9 @@ def fake_environment(dev, tmp_path, monkeypatch) -> list:
     locks = tmp_path / "requirements"
     locks.mkdir()
     (locks / "site.txt").write_text("mkdocs==1.6.1 \\\n    --hash=sha256:aa\n")
-    (locks / "test.txt").write_text(
-        "pytest==9.2.0 \\\n    --hash=sha256:bb\ntorch==2.13.0+cpu ; sys_platform != 'darwin' \\\n    --hash=sha256:cc\n"
+    (locks / "test.txt").write_text(  # as uv writes it: macOS's plain wheel first, then the CPU build
+        "pytest==9.2.0 \\\n    --hash=sha256:bb\ntorch==2.13.0 ; sys_platform == 'darwin' \\\n    --hash=sha256:dd\n"
+        "torch==2.13.0+cpu ; sys_platform != 'darwin' \\\n    --hash=sha256:cc\n"
     )
     venv = tmp_path / ".venv"
     monkeypatch.setattr(dev, "ROOT", tmp_path)
@@ -52,7 +53,7 @@ def test_dev_py_installs_a_lock_once_hash_checked_with_torch_from_its_cpu_index(
     dev.ensure_environment(dev.lock_for("test"))
     assert len(calls) == 2, "torch on its own, then the lock"
     assert "--extra-index-url" in calls[0] and "--no-deps" in calls[0] and all("--require-hashes" in c for c in calls)
-    assert (tmp_path / ".venv" / "torch-requirement.txt").read_text().startswith("torch==2.13.0+cpu")
+    assert "torch==2.13.0+cpu ;" in (tmp_path / ".venv" / "torch-requirement.txt").read_text()
     assert "--extra-index-url" not in calls[1] and str(tmp_path / "requirements" / "test.txt") in calls[1]
     dev.ensure_environment(dev.lock_for("test"))
     dev.ensure_environment(dev.lock_for("serve"))
@@ -76,7 +77,7 @@ def test_dev_py_says_plainly_when_torch_cannot_be_installed(tmp_path, monkeypatc
         dev.ensure_environment(dev.lock_for("test"))
     assert calls[0][calls[0].index("--extra-index-url") + 1] == "https://mirror.invalid/whl/cpu"
     message = str(stop.value)
-    assert "torch==2.13.0+cpu" in message and "https://mirror.invalid/whl/cpu" in message and "TORCH_CPU_INDEX" in message
+    assert "torch==2.13.0+cpu," in message and "https://mirror.invalid/whl/cpu" in message and "TORCH_CPU_INDEX" in message
     assert len(calls) == 1 and not (tmp_path / ".venv" / "requirements.sha256").exists()
 
 
