@@ -171,16 +171,24 @@ def find_chromium() -> str | None:
 
         with sync_playwright() as playwright:
             bundled = playwright.chromium.executable_path
-    except Exception:  # noqa: BLE001 - no Playwright driver: no bundled browser either
+    except Exception as error:  # noqa: BLE001 - no Playwright driver: no bundled browser either
+        # Say why: on a minimal Ubuntu the driver cannot start without libatomic1, and
+        # "no Chromium found" alone sent the reader to install a browser that was there.
+        global PLAYWRIGHT_PROBLEM
+        PLAYWRIGHT_PROBLEM = f"; Playwright's driver did not start: {str(error).strip().splitlines()[-1][:200]}"
         return None
     return bundled if bundled and os.path.isfile(bundled) else None
+
+
+PLAYWRIGHT_PROBLEM = ""  # why find_chromium could not ask Playwright for its build, if it could not
 
 
 @pytest.fixture(scope="session")
 def browser():
     executable = find_chromium()
     if executable is None:
-        skip_or_fail("no Chromium found (Debian: apt install chromium fonts-noto-cjk; elsewhere: .venv/bin/python -m playwright install chromium)", "REQUIRE_BROWSER")
+        skip_or_fail("no Chromium found (Debian: apt install chromium fonts-noto-cjk libatomic1; elsewhere: "
+                     f".venv/bin/python -m playwright install chromium){PLAYWRIGHT_PROBLEM}", "REQUIRE_BROWSER")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
