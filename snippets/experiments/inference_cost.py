@@ -29,6 +29,11 @@ from torch import nn
 
 from lab import Block, NoNorm, TokenNorm, seeded
 
+# PyTorch 2.13's profiler prints a timestamped "USDT: … profiler_start/stop" line to stderr each
+# time it runs (its kineto library logs at that level unless told otherwise); readers and the
+# notebook page would see them on every run.
+os.environ.setdefault("KINETO_LOG_LEVEL", "6")
+
 
 @torch.no_grad()
 def fold_batchnorm(bn: nn.BatchNorm1d, linear: nn.Linear) -> nn.Linear:

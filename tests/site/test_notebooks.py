@@ -86,6 +86,18 @@ def test_every_copy_button_copies_its_own_cell(built_site):
     assert not problems, "\n".join(problems)
 
 
+def test_no_notebook_page_shows_stderr(built_site):
+    """A cell's standard error (warnings, a library's log lines) is not what a page means to
+    show: PyTorch's profiler once put timestamped start/stop lines on the inference notebook
+    page, different on every build."""
+    shown = {}
+    for page_path in sorted(built_site.path.glob("**/notebooks/*/index.html")):
+        page = BeautifulSoup(page_path.read_text(encoding="utf-8"), "html.parser")
+        for output in page.select('[data-mime-type="application/vnd.jupyter.stderr"]'):
+            shown[page_path.relative_to(built_site.path).as_posix()] = output.get_text()[:160]
+    assert not shown, shown
+
+
 def test_no_raw_notebook_source_is_published(built_site):
     """The i18n bug shows as a notebook source copied raw where the page should be."""
     for prefix in ("", "en/"):
@@ -122,3 +134,19 @@ def test_mkdocs_jupyter_renders_generated_notebooks_only():
     nbformat.validate(notebook)
     assert [cell.id for cell in notebook.cells] == [f"cell-{n}" for n in range(1, len(notebook.cells) + 1)]
     assert made == notebook_json(source), "the same source gives the same file"
+
+
+def test_a_notebook_runs_again_when_a_module_it_imports_changes(monkeypatch):
+    """mkdocs-jupyter keys its execution cache by the notebook's bytes; the experiment notebooks
+    import lab.py and the experiment files at run time, so the generated notebook carries a
+    digest of them (hooks/notebook_pages.code_digest). Planted: lab.py changes."""
+    from pathlib import Path
+
+    from hooks.notebook_pages import code_digest
+
+    source = ROOT / "docs" / "en" / "notebooks" / "experiments-inference.md"
+    before = code_digest(source)
+    lab = ROOT / "snippets" / "experiments" / "lab.py"
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: real(self) + (b"\n# planted\n" if self == lab else b""))
+    assert code_digest(source) != before
