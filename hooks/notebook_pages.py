@@ -7,7 +7,8 @@ executes and renders, in both languages, with a download link to the ``.ipynb``.
 1. on_files, after mkdocs-static-i18n: generate the notebook, ``.cache/notebooks/<lang>/
    notebooks/<name>.ipynb``: the includes expanded, results filled into the prose (as
    hooks/results_in_prose.py does on other pages), cells numbered ``cell-1``, ``cell-2``…
-   (not nbformat's random ids, so that it is the same file from build to build). The page's
+   (not nbformat's random ids, so that it is the same file from build to build), and in its
+   metadata a digest of the code it runs, imported modules included (code_digest). The page's
    path is that notebook, its text the expanded Markdown: mkdocs-jupyter (``include:
    ["*.ipynb"]``, ``ignore: ["*.md"]``, so that it never parses a Markdown page with jupytext)
    executes and renders the notebook and publishes it beside the page (``include_source``);
@@ -40,6 +41,7 @@ executes and renders, in both languages, with a download link to the ``.ipynb``.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import sys
@@ -85,12 +87,31 @@ def on_config(config):
     return config
 
 
-def notebook_json(markdown: str) -> str:
-    """The notebook of a jupytext Markdown text, its cells numbered."""
+def notebook_json(markdown: str, code_sha256: str | None = None) -> str:
+    """The notebook of a jupytext Markdown text, its cells numbered; ``code_sha256`` goes into
+    its metadata (see code_digest)."""
     notebook = jupytext.reads(markdown, fmt="md")
     for number, cell in enumerate(notebook.cells, 1):
         cell.id = f"cell-{number}"
+    if code_sha256:
+        notebook.metadata["code_sha256"] = code_sha256
     return jupytext.writes(notebook, fmt="ipynb") + "\n"  # as jupytext.write ends a file
+
+
+def code_digest(source: Path) -> str:
+    """A digest of every file the notebook's code reads when it runs: the snippets it includes
+    and the modules and data they import (snippet_output.inputs_of: the experiment notebooks
+    import lab.py and the experiment files at run time). mkdocs-jupyter keys its execution
+    cache by the notebook's bytes alone, so with this digest in the metadata an edit to such a
+    module runs the notebook again instead of showing its old outputs."""
+    from hooks.snippet_output import inputs_of
+    from hooks.snippets_lib import includes_in
+
+    digest = hashlib.sha256()
+    for path in sorted({ROOT / include.path for include in includes_in(source) if (ROOT / include.path).is_file()}):
+        for used in inputs_of(path):
+            digest.update(f"\0{used.relative_to(ROOT).as_posix()}\0".encode() + used.read_bytes())
+    return digest.hexdigest()[:32]
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has rebuilt the file list
@@ -99,7 +120,7 @@ def on_files(files: Files, config) -> Files:
         if file.is_documentation_page() and is_notebook(file.src_uri):
             text = expand_includes(file.content_string, config.mdx_configs["pymdownx.snippets"])
             text = results_in_prose.fill(text, f"docs/{file.src_uri}")  # quoted numbers, as on other pages
-            notebook = notebook_json(text)
+            notebook = notebook_json(text, code_digest(Path(config.docs_dir) / file.src_uri))
             target = (CACHE / file.src_uri).with_suffix(".ipynb")
             if not target.exists() or target.read_text(encoding="utf-8") != notebook:
                 target.parent.mkdir(parents=True, exist_ok=True)

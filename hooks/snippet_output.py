@@ -63,7 +63,17 @@ def _imported_names(source: bytes) -> tuple[str, ...]:
     return tuple(names)
 
 
-PATH_INSERT = re.compile(rb"""sys\.path\.insert\(\s*0\s*,\s*["']([^"']+)["']\s*\)""")
+# sys.path.insert(0, "snippets/experiments"), or str(root / "snippets" / "experiments") where
+# `root` is the repository (the notebooks find it from their working folder).
+PATH_INSERT = re.compile(rb"""sys\.path\.insert\(\s*0\s*,\s*(?:["']([^"']+)["']|str\(\s*\w+((?:\s*/\s*["'][^"']+["'])+)\s*\))\s*\)""")
+
+
+def _inserted_folders(source: bytes) -> list[Path]:
+    folders = []
+    for literal, parts in PATH_INSERT.findall(source):
+        relative = literal.decode() if literal else "/".join(re.findall(r"""["']([^"']+)["']""", parts.decode()))
+        folders.append(ROOT / relative)
+    return folders
 
 
 def inputs_of(path: Path) -> list[Path]:
@@ -72,7 +82,7 @@ def inputs_of(path: Path) -> list[Path]:
     ``sys.path`` by its path from the repository root (``sys.path.insert(0, "snippets/experiments")``),
     and theirs, and every data file under those folders (``snippets/experiments/`` keeps
     ``lab.py``, ``data/`` and ``results/``)."""
-    folders = [path.parent, *(ROOT / m.decode() for m in PATH_INSERT.findall(path.read_bytes()))]
+    folders = [path.parent, *_inserted_folders(path.read_bytes())]
     folders = [f for i, f in enumerate(folders) if f.is_dir() and f not in folders[:i]]
     found, todo = [], [path]
     while todo:
