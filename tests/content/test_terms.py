@@ -1,4 +1,5 @@
-"""Chinese uses one set of terms and one voice (docs/zh/glossary.md, /work/shared/conventions.md):
+"""Chinese uses one set of terms and one voice (docs/zh/glossary.md and the Chinese technical
+copywriting conventions):
 批 / 微批 / 批大小 for batch, micro-batch and batch size, never 批次 or 小批次 (the glossary may
 give 批次 once, in the column of other renderings); 本站, never 我们; a ratio of steps as
 "只用 1/14 的步数", not "少 14 倍"."""
