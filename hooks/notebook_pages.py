@@ -55,7 +55,8 @@ from mkdocs.structure.toc import get_toc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hooks import results_in_prose  # noqa: E402
-from hooks.snippets_lib import ROOT, expand_includes  # noqa: E402
+from hooks.snippet_output import inputs_of  # noqa: E402
+from hooks.snippets_lib import ROOT, expand_includes, includes_in  # noqa: E402
 
 CACHE = ROOT / ".cache" / "notebooks"
 NOTEBOOK_DIR = "notebooks"
@@ -104,9 +105,6 @@ def code_digest(source: Path) -> str:
     import lab.py and the experiment files at run time). mkdocs-jupyter keys its execution
     cache by the notebook's bytes alone, so with this digest in the metadata an edit to such a
     module runs the notebook again instead of showing its old outputs."""
-    from hooks.snippet_output import inputs_of
-    from hooks.snippets_lib import includes_in
-
     digest = hashlib.sha256()
     for path in sorted({ROOT / include.path for include in includes_in(source) if (ROOT / include.path).is_file()}):
         for used in inputs_of(path):
