@@ -225,3 +225,25 @@ def test_lightbox_hook_names_the_page_when_the_plugin_output_changes():
 
     with pytest.raises(PluginError, match=r"^docs/zh/a\.md: mkdocs-glightbox's script or set-up is not where"):
         load_on_demand("<html><head></head><body><script>GLightbox()</script></body></html>", "docs/zh/a.md")
+
+
+def test_figures_reserve_their_size_and_load_lazily_after_the_first(built_site):
+    """hooks/lightbox_figures.py: each figure's <img> carries its SVG's own width and height (its
+    box is reserved before it loads: no layout shift), decoding="async", and loading="lazy" from
+    the page's second figure on; the first may be in the first screen and loads with the page."""
+    from urllib.parse import urljoin
+
+    from hooks.lightbox_figures import svg_size
+
+    checked, problems = 0, []
+    for path, _, soup in pages(built_site):
+        figures = [img for img in soup.select("article a.glightbox img") if img["src"].endswith(".svg")]
+        for number, img in enumerate(figures):
+            checked += 1
+            svg = built_site.path / urljoin("/" + path, img["src"]).lstrip("/")
+            where = f"{path} figure {number + 1}"
+            if (img.get("width"), img.get("height")) != tuple(str(v) for v in svg_size(svg)):
+                problems.append(f"{where}: size {img.get('width')}x{img.get('height')}, the SVG says {svg_size(svg)}")
+            if img.get("decoding") != "async" or (img.get("loading") == "lazy") != (number > 0):
+                problems.append(f"{where}: decoding={img.get('decoding')} loading={img.get('loading')}")
+    assert checked >= 10 and not problems, (checked, problems[:5])
