@@ -72,6 +72,18 @@ def _engine():
     return ctx
 
 
+def on_shutdown() -> None:
+    """Close the V8 context when the build ends, failed or not, instead of leaving it to
+    MiniRacer's __del__ at interpreter teardown: freeing the context there, after the thread
+    that serves it is gone, can wait forever (mini-racer 0.14 says so in __del__ and asks for
+    an explicit close; a build refused for bad TeX hung that way in the tests; a related freeze
+    on shutdown upstream: bpcreech/PyMiniRacer#58). A second close is a no-op."""
+    if _engine.cache_info().currsize:
+        _engine().close()
+        _engine.cache_clear()
+        render.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def render(tex: str, display: bool) -> str:
     """Return KaTeX's HTML for ``tex``; raise KatexError with KaTeX's message."""

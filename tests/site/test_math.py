@@ -131,3 +131,16 @@ def test_a_slot_without_its_markup_names_the_page():
     assert fill(slots, ["<A>", "<B>"], "docs/en/a.md") == "<p><A> <B></p>"
     with pytest.raises(PluginError, match=r"^docs/en/a\.md: a search slot \(1\) has no markup to put back"):
         fill(slots, ["<A>"], "docs/en/a.md")
+
+
+def test_the_build_closes_katex_engine_when_it_ends():
+    """hooks/katex_render.on_shutdown closes the V8 context (MiniRacer's own teardown at exit
+    could hang a failed build); a later render starts a fresh one."""
+    from hooks import katex_render
+
+    assert "katex" in katex_render.render("x^2", False)
+    engine = katex_render._engine()
+    katex_render.on_shutdown()
+    assert engine._ctx is None and katex_render._engine.cache_info().currsize == 0
+    assert "katex" in katex_render.render("y", False)
+    katex_render.on_shutdown()
