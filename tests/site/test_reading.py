@@ -247,3 +247,28 @@ def test_figures_reserve_their_size_and_load_lazily_after_the_first(built_site):
             if img.get("decoding") != "async" or (img.get("loading") == "lazy") != (number > 0):
                 problems.append(f"{where}: decoding={img.get('decoding')} loading={img.get('loading')}")
     assert checked >= 10 and not problems, (checked, problems[:5])
+
+
+def test_code_holds_no_spans_that_change_nothing(built_site):
+    """hooks/lean_code.py unwraps Pygments' name and whitespace spans in every page's code, which
+    holds only while Material colours names with the code's own colour and whitespace not at all."""
+    kept = {relative: len(found) for relative, _, soup in pages(built_site)
+            if (found := soup.select("pre span.n, pre span.w"))}
+    assert not kept, f"name or whitespace spans left in code: {kept}"
+    stylesheets = list((built_site.path / "assets" / "stylesheets").glob("*.min.css"))
+    css = "".join(path.read_text(encoding="utf-8") for path in stylesheets)
+    assert stylesheets and "--md-code-hl-name-color:var(--md-code-fg-color)" in css, \
+        "Material no longer gives names the code's own colour: hooks/lean_code.py must keep .n spans"
+    assert not re.search(r"\.highlight \.w\b", css), "Material now styles whitespace: keep .w spans"
+
+
+def test_lean_code_keeps_the_text_and_every_coloured_span():
+    from hooks.lean_code import lean
+
+    before = ('<pre><span></span><code><span class="kn">import</span><span class="w"> </span>'
+              '<span class="nn">torch</span>\n<span class="n">x</span><span class="o">=</span>'
+              '<span class="hll"><span class="n">y</span></span></code></pre><p><span class="n">prose</span></p>')
+    after = lean(before)
+    assert after == ('<pre><code><span class="kn">import</span> <span class="nn">torch</span>\nx'
+                     '<span class="o">=</span><span class="hll">y</span></code></pre><p><span class="n">prose</span></p>')
+    assert BeautifulSoup(after, "html.parser").pre.get_text() == BeautifulSoup(before, "html.parser").pre.get_text()
