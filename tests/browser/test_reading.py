@@ -67,3 +67,39 @@ def test_palette_toggle_and_copy_buttons(site_url, page, language, to_dark, copy
     buttons = page.locator("article button[data-md-type=copy]")
     assert buttons.count() == page.locator("article pre > code").count() > 0
     assert buttons.first.get_attribute("title") == copy
+
+
+def test_the_palette_is_remembered_and_follows_the_system_until_chosen(browser, site_url):
+    """overrides/assets/javascripts/palette.js does the work of Material's palette component
+    (which it takes out of the bundle's reach): a dark system gets the dark palette on a first
+    visit, with its toggle shown; a reader's choice survives the next page and a reload, also
+    against the system's scheme; Enter on the toggle switches too."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        scheme = "document.body.dataset.mdColorScheme"
+        shown = "[...document.querySelectorAll('form[data-palette] label')].filter(l => !l.hidden).map(l => l.title)"
+        page.goto(site_url + "en/bn-vs-ln/", wait_until="networkidle")
+        assert page.evaluate(scheme) == "slate"
+        assert page.evaluate(shown) == ["Switch to light mode"]
+        assert page.evaluate("document.querySelector('[data-md-component=palette]')") is None
+        assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+        page.emulate_media(color_scheme="light")  # not chosen yet: the page follows the system
+        page.wait_for_function(f"{scheme} === 'default'")
+        page.locator("form[data-palette] label:not([hidden])").click()
+        assert page.evaluate(scheme) == "slate"
+        page.emulate_media(color_scheme="light")
+        page.goto(site_url + "en/basics/", wait_until="networkidle")
+        assert page.evaluate(scheme) == "slate", "the reader's choice did not carry to the next page"
+        assert page.evaluate(shown) == ["Switch to light mode"]
+        page.locator("form[data-palette] input:checked").focus()
+        page.keyboard.press("Enter")
+        assert page.evaluate(scheme) == "default"
+        page.reload(wait_until="networkidle")
+        assert page.evaluate(scheme) == "default"
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    finally:
+        context.close()
+    assert not errors, errors
