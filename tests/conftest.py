@@ -15,9 +15,10 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -78,6 +79,7 @@ class BuiltSite:
     path: Path
     log: str
     returncode: int
+    _soups: dict = field(default_factory=dict, repr=False)
 
     def page(self, url_path: str) -> str:
         """HTML of a page by its path inside the site, e.g. 'en/bn-vs-ln/'."""
@@ -89,21 +91,76 @@ class BuiltSite:
     def html_pages(self) -> list[Path]:
         return sorted(p for p in self.path.rglob("*.html") if "assets" not in p.relative_to(self.path).parts)
 
+    def soup(self, url_path: str):
+        """The page parsed, once per session: parsing a long page takes a second, and many
+        tests read the same pages. Read it only; a test that edits the tree parses its own."""
+        if url_path not in self._soups:
+            from bs4 import BeautifulSoup
+
+            self._soups[url_path] = BeautifulSoup(self.page(url_path), "html.parser")
+        return self._soups[url_path]
+
+
+class SessionSite:
+    """The CPU runs of the selected snippets, then the site the tests read, made in a thread of
+    the session's own that starts as soon as the tests are collected. The build keeps one core
+    busy for a minute or two (on a cold cache after the runs, which it shows instead of running
+    each snippet again); the tests that read neither, which run first
+    (pytest_collection_modifyitems), use the other core meanwhile."""
+
+    def __init__(self, config, runs: CpuRuns, needed: set, build: bool):
+        self.config, self.runs, self.needed, self.build = config, runs, needed, build
+        self.directory = Path(tempfile.mkdtemp(prefix="site-"))
+        self.site: BuiltSite | None = None
+        self.error: BaseException | None = None
+        self.process: subprocess.Popen | None = None
+        self.thread = threading.Thread(target=self._make, name="session site", daemon=True)
+        self.thread.start()
+
+    def _make(self) -> None:
+        try:
+            self.runs.prefetch(self.needed)
+            if not self.build:
+                return
+            from hooks.snippet_output import remember, uncached
+
+            if uncached((ROOT / "docs").rglob("*.md")):
+                # A cold cache (a fresh clone): the suite runs every snippet on CPU anyway, so
+                # the build shows those runs' output instead of running each snippet again.
+                for path, runs in self.runs.items():
+                    remember(path, runs[0])
+            pages = self.config.getoption("page")
+            chosen = ["--config-file", str(pages_config(pages))] if pages else []
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "build", "--strict", *chosen, "--site-dir", str(self.directory)],
+                cwd=ROOT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            )
+            log, _ = self.process.communicate(timeout=900)
+            self.site = BuiltSite(self.directory, log, self.process.returncode)
+        except BaseException as error:  # handed to the test that waits for the site
+            self.error = error
+
+    def wait(self) -> BuiltSite:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.site
+
+    def close(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        self.thread.join(timeout=30)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, request) -> BuiltSite:
-    from hooks.snippet_output import remember, uncached
-
-    if uncached((ROOT / "docs").rglob("*.md")):
-        # A cold cache (a fresh clone): the suite runs every snippet on CPU anyway (cpu_runs),
-        # so the build shows those runs' output instead of running each snippet a third time.
-        for path, runs in request.getfixturevalue("cpu_runs").items():
-            remember(path, runs[0])
-    site_dir = tmp_path_factory.mktemp("site")
-    pages = request.config.getoption("page")
-    done = build_site(ROOT, site_dir, config=pages_config(pages) if pages else None)
-    site = BuiltSite(site_dir, done.stdout + done.stderr, done.returncode)
-    if done.returncode != 0:
+def built_site(request) -> BuiltSite:
+    made = request.config.stash.get(SESSION_SITE, None)
+    if made is None or not made.build:
+        pytest.fail("the built site was asked for by a test that did not name built_site at collection", pytrace=False)
+    site = made.wait()
+    if site.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{site.log[-4000:]}", pytrace=False)
     return site
 
@@ -235,7 +292,8 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
     return destination
 
 
-NEEDED_SNIPPETS = pytest.StashKey[set]()
+SESSION_SITE = pytest.StashKey["SessionSite"]()
+RUN_WORKERS = max(2, min(os.cpu_count() or 2, 8))
 
 
 def pytest_addoption(parser):
@@ -277,10 +335,12 @@ def about_pages(names: list[str]) -> set:
     return related
 
 
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
 def pytest_collection_modifyitems(config, items):
     """With --page: keep the tests about that page, and the source checks of tests/content,
     which read the whole tree in seconds. Then note which snippets the kept tests are about
-    (their parameters name them), so that the session runs those snippets and no others."""
+    (their parameters name them), so that the session runs those snippets and no others, and
+    start making them and the site (SessionSite) while the tests that need neither run."""
     from hooks.snippets_lib import SNIPPETS, Include
 
     if config.getoption("page"):
@@ -297,13 +357,28 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
     needed = set()
+    needs = []  # per test: 2 reads the built site, 1 a snippet's runs, 0 neither
     for item in items:
+        about = set()
         for value in getattr(getattr(item, "callspec", None), "params", {}).values():
             if isinstance(value, Include):
-                needed.add((ROOT / value.path).resolve())
+                about.add((ROOT / value.path).resolve())
             elif isinstance(value, Path) and value.is_relative_to(SNIPPETS):
-                needed.add(value.resolve())
-    config.stash[NEEDED_SNIPPETS] = needed
+                about.add(value.resolve())
+        needed |= about
+        names = getattr(item, "fixturenames", ())
+        needs.append(2 if "built_site" in names else 1 if about or "cpu_runs" in names else 0)
+    # The tests that read neither the site nor the snippets' runs first, while SessionSite
+    # makes both in its thread; then those that read the runs, then those that read the site.
+    if max(needs, default=0) and not config.option.collectonly:
+        items[:] = [item for _, item in sorted(zip(needs, items), key=lambda pair: pair[0])]
+        config.stash[SESSION_SITE] = SessionSite(config, CpuRuns(workers=RUN_WORKERS), needed, build=max(needs) == 2)
+
+
+def pytest_unconfigure(config):
+    made = config.stash.get(SESSION_SITE, None)
+    if made is not None:
+        made.close()
 
 
 def pages_config(given: list[str], root: Path = ROOT) -> Path:
@@ -337,6 +412,7 @@ class CpuRuns:
     def __init__(self, workers: int):
         self.workers = workers
         self.done: dict = {}
+        self.running: dict[Path, threading.Event] = {}  # paths a prefetch is running now
         self.lock = threading.Lock()
 
     def prefetch(self, paths) -> None:
@@ -345,26 +421,42 @@ class CpuRuns:
         from hooks.forked_runs import ForkPool
         from hooks.snippets_lib import DEFAULT_TIMEOUT_S, run_snippet
 
-        paths = sorted(set(paths) - set(self.done))
+        finished = threading.Event()
+        with self.lock:
+            paths = sorted(set(paths) - set(self.done) - set(self.running))
+            self.running.update(dict.fromkeys(paths, finished))
         if not paths:
             return
-        forked = ForkPool(min(self.workers, len(paths)))
-        with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            first = list(pool.map(lambda path: run_snippet(path, "cpu"), paths))
-            try:
-                second = list(pool.map(lambda path: forked.run(path, DEFAULT_TIMEOUT_S), paths))
-            finally:
-                forked.close()
-        with self.lock:
-            self.done.update({path: [a, b] for path, a, b in zip(paths, first, second)})
+        try:
+            forked = ForkPool(min(self.workers, len(paths)))
+            with ThreadPoolExecutor(max_workers=self.workers) as pool:
+                first = list(pool.map(lambda path: run_snippet(path, "cpu"), paths))
+                try:
+                    second = list(pool.map(lambda path: forked.run(path, DEFAULT_TIMEOUT_S), paths))
+                finally:
+                    forked.close()
+            with self.lock:
+                self.done.update({path: [a, b] for path, a, b in zip(paths, first, second)})
+        finally:
+            with self.lock:
+                for path in paths:
+                    del self.running[path]
+            finished.set()
 
     def __getitem__(self, path: Path):
+        """The two runs of ``path``: made now, or waited for where a prefetch is making them
+        (if that prefetch failed, they are made again here, where its error shows)."""
         path = Path(path).resolve()
         with self.lock:
-            if path in self.done:
-                return self.done[path]
-        self.prefetch([path])
-        return self.done[path]
+            found, running = self.done.get(path), self.running.get(path)
+        if found is None and running is not None:
+            running.wait()
+            with self.lock:
+                found = self.done.get(path)
+        if found is None:
+            self.prefetch([path])
+            found = self.done[path]
+        return found
 
     def items(self):
         return self.done.items()
@@ -372,6 +464,5 @@ class CpuRuns:
 
 @pytest.fixture(scope="session")
 def cpu_runs(request) -> CpuRuns:
-    runs = CpuRuns(workers=max(2, min(os.cpu_count() or 2, 8)))
-    runs.prefetch(request.config.stash.get(NEEDED_SNIPPETS, set()))
-    return runs
+    made = request.config.stash.get(SESSION_SITE, None)
+    return made.runs if made is not None else CpuRuns(workers=RUN_WORKERS)

@@ -291,7 +291,8 @@ def same_code(page: str, kind: str, language: str, site: Path) -> str:
 @pytest.mark.parametrize("page", PAGES)
 def test_page_links_its_two_downloads(built_site, page):
     language = page.split("/", 1)[0]
-    html = BeautifulSoup((built_folder(built_site.path, page) / "index.html").read_text(encoding="utf-8"), "html.parser")
+    address = built_folder(Path(), page).as_posix()
+    html = built_site.soup("" if address == "." else address + "/")
     links = html.select("article p.page-downloads a[download]")
     assert [a["href"] for a in links] == [download(built_site.path, page, kind).name for kind in ("ipynb", "py")], f"{page}: download links {links}"
     assert [a.get_text(" ", strip=True) for a in links] == list(LABELS[language]), f"{page}: labels"

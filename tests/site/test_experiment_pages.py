@@ -46,7 +46,7 @@ def test_notebook_links_resolve(built_site, path, lang):
     from urllib.parse import urljoin, urlsplit
 
     page = path if lang == "zh" else f"en/{path}"
-    soup = BeautifulSoup(built_site.page(page), "html.parser")
+    soup = built_site.soup(page)
     links = [a["href"] for a in soup.select("article a[href]") if not urlsplit(a["href"]).scheme and not a["href"].startswith("#")]
     assert any("experiments/" in href for href in links), f"{page} links to no experiment page"
     for href in links:

@@ -14,15 +14,13 @@ from tests.conftest import ROOT, build_site, copy_project
 ARTICLES = ["bn-vs-ln/", "en/bn-vs-ln/", "notebooks/statistics-axes/", "en/notebooks/statistics-axes/"]
 
 
-def formulas(html: str) -> list:
-    soup = BeautifulSoup(html, "html.parser")
+def formulas(soup: BeautifulSoup) -> list:
     return [k for k in soup.select(".katex") if not k.find_parent(class_="katex")]
 
 
 @pytest.mark.parametrize("page", ARTICLES)
 def test_formulas_are_rendered_to_katex_html(built_site, page):
-    html = built_site.page(page)
-    found = formulas(html)
+    found = formulas(built_site.soup(page))
     assert found, f"{page}: no KaTeX formula"
     for formula in found:
         assert formula.select_one(".katex-html"), "visual HTML missing"
@@ -42,7 +40,7 @@ def test_no_math_is_left_unrendered(built_site, page):
 
 def test_twins_have_the_same_number_of_formulas(built_site):
     for page in ("", "bn-vs-ln/", "notebooks/statistics-axes/"):
-        zh, en = len(formulas(built_site.page(page))), len(formulas(built_site.page("en/" + page)))
+        zh, en = len(formulas(built_site.soup(page))), len(formulas(built_site.soup("en/" + page)))
         assert zh == en, f"{page or 'home'}: {zh} formulas in Chinese, {en} in English"
 
 

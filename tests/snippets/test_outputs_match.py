@@ -25,12 +25,12 @@ def built_path(include) -> str:
     return url if language == "zh" else f"en/{url}"
 
 
-def code_blocks(html: str) -> list[str]:
-    return [pre.get_text() for pre in BeautifulSoup(html, "html.parser").select("pre")]
+def code_blocks(soup: BeautifulSoup) -> list[str]:
+    return [pre.get_text() for pre in soup.select("pre")]
 
 
-def mismatch(html: str, expected: str, include) -> str | None:
-    blocks = code_blocks(html)
+def mismatch(soup: BeautifulSoup, expected: str, include) -> str | None:
+    blocks = code_blocks(soup)
     if any(block.strip("\n") == expected.strip("\n") for block in blocks):
         return None
     return f"{include.where}: the page does not show what {include.path} prints now:\n{expected}"
@@ -42,7 +42,7 @@ def test_shown_output_equals_a_fresh_run(built_site, include, cpu_runs):
     # comparison with it could not fail; the second is a separate process, started anew.
     fresh = cpu_runs[ROOT / include.path][1]
     assert fresh.returncode == 0, fresh.stderr[-2000:]
-    problem = mismatch(built_site.page(built_path(include)), fresh.stdout, include)
+    problem = mismatch(built_site.soup(built_path(include)), fresh.stdout, include)
     assert problem is None, problem
 
 
@@ -88,7 +88,7 @@ def test_a_stale_output_is_reported(built_site, cpu_runs):
     shown = html.escape(fresh.splitlines()[0], quote=False)
     assert shown in page
     stale = page.replace(shown, shown + " (from an older run)", 1)
-    assert mismatch(stale, fresh, include).startswith(f"{include.where}: the page does not show what")
+    assert mismatch(BeautifulSoup(stale, "html.parser"), fresh, include).startswith(f"{include.where}: the page does not show what")
 
 
 @pytest.mark.parametrize("front_matter", ["", "---\ndescription: A page.\n---\n\n"], ids=["bare", "front-matter"])
