@@ -107,7 +107,7 @@ def test_no_raw_notebook_source_is_published(built_site):
 
 
 @pytest.mark.slow
-def test_a_failing_cell_fails_the_build(tmp_path):
+def test_a_failing_cell_fails_the_build(tmp_path, warm_cache):
     project = copy_project(tmp_path / "project")
     snippet = project / SNIPPET
     text = snippet.read_text(encoding="utf-8")
