@@ -64,6 +64,12 @@ def build_site(
 ) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of ``project`` (its mkdocs.yml, or ``config``) into ``site_dir``;
     the log is kept."""
+    made = SessionSite.current
+    if project == ROOT and made is not None and made.build and not made.built.is_set():
+        raise RuntimeError(
+            "build_site(ROOT) while the session's build is still filling .cache/: it would run "
+            "every snippet itself; give the test the warm_cache fixture"
+        )
     chosen = ["--config-file", str(config)] if config else []
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *chosen, "--site-dir", str(site_dir)],
@@ -107,7 +113,11 @@ class SessionSite:
     the session's own that starts as soon as the tests are collected. The build keeps one core
     busy for a minute or two (on a cold cache after the runs, which it shows instead of running
     each snippet again); the tests that read neither, which run first
-    (pytest_collection_modifyitems), use the other core meanwhile."""
+    (pytest_collection_modifyitems), use the other core meanwhile. Once the site is there, the
+    thread goes on with the jobs test folders gave it at collection (AFTER_BUILD: the downloads'
+    runs), while the tests read the site."""
+
+    current: SessionSite | None = None  # this session's, for copy_project's check
 
     def __init__(self, config, runs: CpuRuns, needed: set, build: bool):
         self.config, self.runs, self.needed, self.build = config, runs, needed, build
@@ -116,6 +126,8 @@ class SessionSite:
         self.error: BaseException | None = None
         self.process: subprocess.Popen | None = None
         self.seconds: dict[str, float] = {}
+        self.built = threading.Event()  # the site is there, or its build failed
+        SessionSite.current = self
         self.thread = threading.Thread(target=self._make, name="session site", daemon=True)
         self.thread.start()
 
@@ -146,9 +158,19 @@ class SessionSite:
             self.seconds["the site built"] = time.perf_counter() - started
         except BaseException as error:  # handed to the test that waits for the site
             self.error = error
+        finally:
+            self.built.set()
+        if self.site is not None and self.site.returncode == 0:
+            for name, job in self.config.stash.get(AFTER_BUILD, {}).items():
+                started = time.perf_counter()
+                try:
+                    job(self.site)
+                except Exception:  # noqa: BLE001 - the tests that read its results make them again, and fail there
+                    continue
+                self.seconds[name] = time.perf_counter() - started
 
     def wait(self) -> BuiltSite:
-        self.thread.join()
+        self.built.wait()
         if self.error is not None:
             raise self.error
         return self.site
@@ -158,6 +180,7 @@ class SessionSite:
             self.process.kill()
         self.thread.join(timeout=30)
         shutil.rmtree(self.directory, ignore_errors=True)
+        SessionSite.current = None
 
 
 @pytest.fixture(scope="session")
@@ -296,6 +319,12 @@ def fetch(url: str) -> str:
 
 def copy_project(destination: Path, with_cache: bool = True) -> Path:
     """A throwaway copy of what the build reads, for planting faults without touching the tree."""
+    made = SessionSite.current
+    if with_cache and made is not None and made.build and not made.built.is_set():
+        raise RuntimeError(
+            "copy_project(with_cache=True) while the session's build is still filling .cache/: "
+            "the copy would run every snippet itself; give the test the warm_cache fixture"
+        )
     destination.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
@@ -309,6 +338,9 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
 
 
 SESSION_SITE = pytest.StashKey["SessionSite"]()
+# name -> job(site): what SessionSite's thread runs once the site is built, put there at
+# collection by a test folder's conftest (tests/downloads/conftest.py: the downloads' runs)
+AFTER_BUILD = pytest.StashKey[dict]()
 RUN_WORKERS = max(2, min(os.cpu_count() or 2, 8))
 
 

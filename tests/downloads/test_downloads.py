@@ -181,45 +181,74 @@ def twin(page: str, language: str) -> str:
 
 
 class Runs:
-    """Every download that runs, two at a time, once per session; each test reads its own."""
+    """Every download that runs, two at a time, once per session; each test reads its own. On a
+    full run they start in the session's thread as soon as the site is built
+    (tests/downloads/conftest.py), while other tests read the site; a test waits for its own
+    run only."""
 
-    def __init__(self, site: Path, device: str):
-        self.site, self.device = site, device
+    def __init__(self, device: str):
+        self.device = device
+        self.site: Path | None = None
         self.done: dict[tuple[str, str], Ran] = {}
+        self.running: dict[tuple[str, str], threading.Event] = {}
         self.lock = threading.Lock()
         self.seconds = 0.0
 
-    def prefetch(self, pages: set[str]) -> None:
-        todo = sorted(
-            {(twin(page, language), kind) for page in pages for language, kind in runs_for(page)} - set(self.done),
-            key=lambda job: (job[1] != "ipynb", job),  # notebooks first: they take longest
-        )
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            results = list(pool.map(lambda job: RUNNERS[job[1]](download(self.site, *job), job[0], self.device), todo))
+    def prefetch(self, site: Path, pages: set[str]) -> None:
+        finished = threading.Event()
         with self.lock:
-            self.done.update(zip(todo, results))
-            self.seconds += time.perf_counter() - started
+            self.site = site
+            todo = sorted(
+                {(twin(page, language), kind) for page in pages for language, kind in runs_for(page)}
+                - set(self.done) - set(self.running),
+                key=lambda job: (job[1] != "ipynb", job),  # notebooks first: they take longest
+            )
+            self.running.update(dict.fromkeys(todo, finished))
+        if not todo:
+            return
+        started = time.perf_counter()
+        try:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                results = list(pool.map(lambda job: RUNNERS[job[1]](download(site, *job), job[0], self.device), todo))
+            with self.lock:
+                self.done.update(zip(todo, results))
+                self.seconds += time.perf_counter() - started
+        finally:
+            with self.lock:
+                for job in todo:
+                    del self.running[job]
+            finished.set()
 
     def __getitem__(self, job: tuple[str, str]) -> Ran:
-        if job not in self.done:
-            self.prefetch({job[0]})
-        return self.done[job]
+        """The run of ``job``, waited for where a prefetch is making it, else made now."""
+        with self.lock:
+            found, running = self.done.get(job), self.running.get(job)
+        if found is None and running is not None:
+            running.wait()
+            with self.lock:
+                found = self.done.get(job)
+        if found is None:
+            self.prefetch(self.site, {job[0]})
+            found = self.done[job]
+        return found
 
 
-def selected_pages(request) -> set[str]:
+RUN_TEST = "test_download_runs_alone_and_prints_what_the_page_shows"
+
+
+def pages_run_by(items) -> set[str]:
     """The pages whose runs the selected tests read."""
-    return {
-        item.callspec.params["page"]
-        for item in request.session.items
-        if item.originalname == "test_download_runs_alone_and_prints_what_the_page_shows" and item.callspec.params["page"] in PAGES
-    }
+    return {item.callspec.params["page"] for item in items if getattr(item, "originalname", "") == RUN_TEST and item.callspec.params["page"] in PAGES}
 
 
 @pytest.fixture(scope="session")
 def cpu_downloads(built_site, request) -> Runs:
-    runs = Runs(built_site.path, "cpu")
-    runs.prefetch(selected_pages(request))
+    from tests.downloads.conftest import CPU_RUNS
+
+    runs = request.config.stash.get(CPU_RUNS, None)
+    if runs is None:  # not started beside the tests: run them here, all at once
+        runs = Runs("cpu")
+        runs.prefetch(built_site.path, pages_run_by(request.session.items))
     yield runs
     if runs.done:
         slowest = max(runs.done.values(), key=lambda ran: ran.seconds)

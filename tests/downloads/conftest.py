@@ -1,0 +1,21 @@
+"""The downloads' runs begin in the session's thread as soon as the site is built
+(tests/conftest.py, SessionSite), two at a time, while the tests that read the site run; each
+download test then waits for its own run only."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import AFTER_BUILD
+
+CPU_RUNS = pytest.StashKey["Runs"]()
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
+def pytest_collection_modifyitems(config, items):
+    from tests.downloads.test_downloads import Runs, pages_run_by
+
+    pages = pages_run_by(items)
+    if pages and not config.option.collectonly:
+        runs = config.stash[CPU_RUNS] = Runs("cpu")
+        config.stash.setdefault(AFTER_BUILD, {})["the downloads run"] = lambda site: runs.prefetch(site.path, pages)
