@@ -62,6 +62,9 @@ def test_explorer_tabs_switch(site_url, page, language, second):
 def test_palette_toggle_and_copy_buttons(site_url, page, language, to_dark, copy):
     page.goto(site_url + LANGUAGE[language] + "bn-vs-ln/", wait_until="networkidle")
     assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
+    # palette.js adds no color-scheme tag to a light page: adding one restyles every element
+    page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(done, 50)))")
+    assert page.evaluate("document.querySelector('meta[name=color-scheme]')") is None
     page.locator(f'label[title="{to_dark}"]').click()
     assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
     buttons = page.locator("article button[data-md-type=copy]")
@@ -71,9 +74,11 @@ def test_palette_toggle_and_copy_buttons(site_url, page, language, to_dark, copy
 
 def test_the_palette_is_remembered_and_follows_the_system_until_chosen(browser, site_url):
     """overrides/assets/javascripts/palette.js does the work of Material's palette component
-    (which it takes out of the bundle's reach): a dark system gets the dark palette on a first
-    visit, with its toggle shown; a reader's choice survives the next page and a reload, also
-    against the system's scheme; Enter on the toggle switches too."""
+    (which it takes out of the bundle's reach): a dark system gets the dark palette, with its
+    toggle shown, and stores it as Material's "follow the system" palette, which Material's
+    inline script applies on the next page by itself; the page follows the system until the
+    reader chooses; a choice survives the next page and a reload against the system; Enter on
+    the toggle switches too."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
     page = context.new_page()
     errors = []
@@ -86,19 +91,26 @@ def test_the_palette_is_remembered_and_follows_the_system_until_chosen(browser, 
         assert page.evaluate(shown) == ["Switch to light mode"]
         assert page.evaluate("document.querySelector('[data-md-component=palette]')") is None
         assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+        assert page.evaluate("__md_get('__palette').color.media") == "(prefers-color-scheme)"
+        # The next page, with neither palette.js nor Material's bundle: Material's inline script alone.
+        page.route("**/*.js", lambda route: route.abort())
+        page.goto(site_url + "en/basics/", wait_until="load")
+        assert page.evaluate(scheme) == "slate", "Material's inline script did not read what palette.js stored"
+        page.unroute("**/*.js")
+        page.goto(site_url + "en/bn-vs-ln/", wait_until="networkidle")
         page.emulate_media(color_scheme="light")  # not chosen yet: the page follows the system
         page.wait_for_function(f"{scheme} === 'default'")
         page.locator("form[data-palette] label:not([hidden])").click()
         assert page.evaluate(scheme) == "slate"
-        page.emulate_media(color_scheme="light")
         page.goto(site_url + "en/basics/", wait_until="networkidle")
         assert page.evaluate(scheme) == "slate", "the reader's choice did not carry to the next page"
         assert page.evaluate(shown) == ["Switch to light mode"]
         page.locator("form[data-palette] input:checked").focus()
         page.keyboard.press("Enter")
         assert page.evaluate(scheme) == "default"
+        page.emulate_media(color_scheme="dark")
         page.reload(wait_until="networkidle")
-        assert page.evaluate(scheme) == "default"
+        assert page.evaluate(scheme) == "default", "the reader's choice gave way to the system's"
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     finally:
         context.close()

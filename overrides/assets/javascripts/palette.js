@@ -13,17 +13,22 @@
 // form's data-md-component, which is how the bundle finds its components) and does the
 // component's job itself:
 // - shows the toggle of the current palette (Material's template renders them hidden);
-// - on a reader's first visit, applies the palette whose `media` matches the system's colour
-//   scheme, and follows the system while the reader has not chosen; only then, and only for a
-//   palette that differs from the one in the HTML, does the page restyle;
-// - on a click (or Enter), applies the reader's choice and stores it where Material's inline
-//   script reads it on the next page (`__md_set("__palette", {index, color})`);
+// - until the reader chooses, applies the palette whose `media` matches the system's colour
+//   scheme and follows the system, also while a page is open; it stores that as Material's
+//   "follow the system" palette (`media: "(prefers-color-scheme)"`), which Material's inline
+//   script resolves before the first paint, so a dark system gets dark pages from the next
+//   page on, without a light flash or a restyle; only the first page of a dark system restyles;
+// - on a click (or Enter), applies the reader's choice, without transitions as Material does
+//   (`data-md-color-switching` for one frame), and stores it where Material's inline script
+//   reads it on the next page (`__md_set("__palette", {index, color})`);
 // - keeps <meta name="theme-color"> (the phone's address bar) and <meta name="color-scheme">
-//   in step with the header, as Material does, touching color-scheme only when it changes.
+//   in step with the header, as Material does; a light page without the color-scheme tag is
+//   left without it, since adding it restyles the whole page.
 // It relies on Material's `__md_get`/`__md_set`, the palette form's markup and the body's
 // `data-md-color-*` attributes (README, "Where the build relies on other packages'
 // insides"); tests/browser/test_reading.py clicks the toggle, reloads, and emulates a dark
-// system. Without this script Material's component does all of this, as it always does.
+// system. Without this script Material's component does its own version of this (it stores
+// the system's palette on the first page and then keeps it).
 (function () {
   "use strict";
   var form = document.querySelector("form[data-md-component=palette]");
@@ -32,9 +37,23 @@
   form.setAttribute("data-palette", "");
 
   var KEYS = ["media", "scheme", "primary", "accent"];
+  var SYSTEM = "(prefers-color-scheme)"; // Material's "follow the system" palette
   var inputs = Array.prototype.slice.call(form.querySelectorAll("input[name=__palette]"));
   var body = document.body;
   var current = 0;
+
+  function stored() {
+    try {
+      return __md_get("__palette");
+    } catch (error) { // storage blocked, or not JSON
+      return null;
+    }
+  }
+
+  function chosenByReader() {
+    var palette = stored();
+    return palette && typeof palette.index === "number" && !(palette.color && palette.color.media === SYSTEM) ? palette : null;
+  }
 
   function matching() {
     for (var i = 0; i < inputs.length; i++) {
@@ -44,9 +63,8 @@
   }
 
   function chosen() {
-    var stored = __md_get("__palette");
-    var index = stored && typeof stored.index === "number" ? stored.index : matching();
-    return Math.max(0, Math.min(index, inputs.length - 1));
+    var palette = chosenByReader();
+    return Math.max(0, Math.min(palette ? palette.index : matching(), inputs.length - 1));
   }
 
   function meta(name) {
@@ -65,10 +83,11 @@
     meta("theme-color").content = "#" + rgb.map(function (c) { return (+c).toString(16).padStart(2, "0"); }).join("");
     var scheme = style.colorScheme || "normal";
     var shown = document.head.querySelector("meta[name=color-scheme]");
-    if ((shown ? shown.content : "normal") !== scheme) meta("color-scheme").content = scheme;
+    var light = scheme === "light" || scheme === "normal";
+    if (shown ? shown.content !== scheme : !light) meta("color-scheme").content = scheme;
   }
 
-  function apply(index, store) {
+  function apply(index, byReader) {
     var input = inputs[index];
     var color = {};
     current = index;
@@ -82,10 +101,14 @@
       var label = other.nextElementSibling;
       if (label && label.tagName === "LABEL") label.hidden = i !== index;
     });
-    if (store) __md_set("__palette", { index: index, color: color });
+    if (!byReader) color.media = SYSTEM;
+    var before = stored();
+    if (!before || before.index !== index || JSON.stringify(before.color) !== JSON.stringify(color)) {
+      __md_set("__palette", { index: index, color: color });
+    }
   }
 
-  apply(chosen(), false);
+  apply(chosen(), Boolean(chosenByReader()));
   // After the first frame the page's style is computed once already; reading the header's
   // then costs nothing more.
   requestAnimationFrame(function () { setTimeout(headerColours, 0); });
@@ -93,12 +116,13 @@
   inputs.forEach(function (input, index) {
     input.addEventListener("change", function () {
       if (!input.checked) return;
+      body.setAttribute("data-md-color-switching", "");
       apply(index, true);
       headerColours();
+      requestAnimationFrame(function () { body.removeAttribute("data-md-color-switching"); });
     });
-    var media = matchMedia(input.getAttribute("data-md-color-media"));
-    media.addEventListener("change", function () {
-      if (!__md_get("__palette")) {
+    matchMedia(input.getAttribute("data-md-color-media")).addEventListener("change", function () {
+      if (!chosenByReader()) {
         apply(chosen(), false);
         headerColours();
       }
