@@ -12,6 +12,7 @@ import functools
 import http.server
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -127,8 +128,14 @@ class SessionSite:
         self.process: subprocess.Popen | None = None
         self.seconds: dict[str, float] = {}
         self.built = threading.Event()  # the site is there, or its build failed
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        # The environment as the session starts: tests that run meanwhile may patch os.environ.
+        self.env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
         SessionSite.current = self
         self.thread = threading.Thread(target=self._make, name="session site", daemon=True)
+
+    def start(self) -> None:
         self.thread.start()
 
     def _make(self) -> None:
@@ -148,11 +155,14 @@ class SessionSite:
                     remember(path, runs[0])
             pages = self.config.getoption("page")
             chosen = ["--config-file", str(pages_config(pages))] if pages else []
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "build", "--strict", *chosen, "--site-dir", str(self.directory)],
-                cwd=ROOT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            )
+            with self.lock:
+                if self.stopping.is_set():
+                    return
+                self.process = subprocess.Popen(
+                    [sys.executable, "-m", "mkdocs", "build", "--strict", *chosen, "--site-dir", str(self.directory)],
+                    cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                    start_new_session=True,  # its own process group: close() stops its kernels too
+                )
             log, _ = self.process.communicate(timeout=900)
             self.site = BuiltSite(self.directory, log, self.process.returncode)
             self.seconds["the site built"] = time.perf_counter() - started
@@ -162,6 +172,8 @@ class SessionSite:
             self.built.set()
         if self.site is not None and self.site.returncode == 0:
             for name, job in self.config.stash.get(AFTER_BUILD, {}).items():
+                if self.stopping.is_set():
+                    break
                 started = time.perf_counter()
                 try:
                     job(self.site)
@@ -176,9 +188,14 @@ class SessionSite:
         return self.site
 
     def close(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-        self.thread.join(timeout=30)
+        """At the session's end, also an early one (-x, Ctrl-C): no new work, the build stopped."""
+        with self.lock:
+            self.stopping.set()
+            if self.process is not None and self.process.poll() is None:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        self.runs.stopping.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=30)
         shutil.rmtree(self.directory, ignore_errors=True)
         SessionSite.current = None
 
@@ -405,22 +422,32 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
     needed = set()
-    needs = []  # per test: 2 reads the built site or its cache, 1 a snippet's runs, 0 neither
+    needs = []  # per test: 3 a download's run, 2 the built site or its cache, 1 a snippet's runs, 0 none
     for item in items:
         about = set()
-        for value in getattr(getattr(item, "callspec", None), "params", {}).values():
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        for value in params.values() if params.get("device", "cpu") == "cpu" else ():
             if isinstance(value, Include):
                 about.add((ROOT / value.path).resolve())
-            elif isinstance(value, Path) and value.is_relative_to(SNIPPETS):
+            elif isinstance(value, Path) and value.is_relative_to(SNIPPETS) and value.suffix == ".py":
                 about.add(value.resolve())
         needed |= about
-        names = getattr(item, "fixturenames", ())
-        needs.append(2 if {"built_site", "warm_cache"} & set(names) else 1 if about or "cpu_runs" in names else 0)
-    # The tests that read neither the site nor the snippets' runs first, while SessionSite
-    # makes both in its thread; then those that read the runs, then those that read the site.
+        names = set(getattr(item, "fixturenames", ()))
+        needs.append(3 if "cpu_downloads" in names else 2 if {"built_site", "warm_cache"} & names
+                     else 1 if about or "cpu_runs" in names else 0)
+    # The tests that read none of what SessionSite makes in its thread first; then those that
+    # read the snippets' runs, those that read the site, and last those that read a download's run.
     if max(needs, default=0) and not config.option.collectonly:
         items[:] = [item for _, item in sorted(zip(needs, items), key=lambda pair: pair[0])]
-        config.stash[SESSION_SITE] = SessionSite(config, CpuRuns(workers=RUN_WORKERS), needed, build=max(needs) == 2)
+        config.stash[SESSION_SITE] = SessionSite(config, CpuRuns(workers=RUN_WORKERS), needed, build=max(needs) >= 2)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtestloop(session):
+    """Start SessionSite's thread once collection went through (not when it failed)."""
+    made = session.config.stash.get(SESSION_SITE, None)
+    if made is not None and not (session.testsfailed and not session.config.option.continue_on_collection_errors):
+        made.start()
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -466,8 +493,9 @@ class CpuRuns:
     def __init__(self, workers: int):
         self.workers = workers
         self.done: dict = {}
-        self.running: dict[Path, threading.Event] = {}  # paths a prefetch is running now
+        self.running: dict[Path, threading.Event] = {}  # set when that path's runs are done
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # the session is ending: start no more runs
 
     def prefetch(self, paths) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -475,27 +503,28 @@ class CpuRuns:
         from hooks.forked_runs import ForkPool
         from hooks.snippets_lib import DEFAULT_TIMEOUT_S, run_snippet
 
-        finished = threading.Event()
         with self.lock:
             paths = sorted(set(paths) - set(self.done) - set(self.running))
-            self.running.update(dict.fromkeys(paths, finished))
+            self.running.update({path: threading.Event() for path in paths})
         if not paths:
             return
+        forked = ForkPool(min(self.workers, len(paths)))
+
+        def both(path: Path) -> None:
+            try:
+                if not self.stopping.is_set():
+                    runs = [run_snippet(path, "cpu"), forked.run(path, DEFAULT_TIMEOUT_S)]
+                    with self.lock:
+                        self.done[path] = runs
+            finally:  # a test waiting for this path reads it, or makes it itself if it failed
+                with self.lock:
+                    self.running.pop(path).set()
+
         try:
-            forked = ForkPool(min(self.workers, len(paths)))
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                first = list(pool.map(lambda path: run_snippet(path, "cpu"), paths))
-                try:
-                    second = list(pool.map(lambda path: forked.run(path, DEFAULT_TIMEOUT_S), paths))
-                finally:
-                    forked.close()
-            with self.lock:
-                self.done.update({path: [a, b] for path, a, b in zip(paths, first, second)})
+                list(pool.map(both, paths))
         finally:
-            with self.lock:
-                for path in paths:
-                    del self.running[path]
-            finished.set()
+            forked.close()
 
     def __getitem__(self, path: Path):
         """The two runs of ``path``: made now, or waited for where a prefetch is making them

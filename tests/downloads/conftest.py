@@ -19,3 +19,10 @@ def pytest_collection_modifyitems(config, items):
     if pages and not config.option.collectonly:
         runs = config.stash[CPU_RUNS] = Runs("cpu")
         config.stash.setdefault(AFTER_BUILD, {})["the downloads run"] = lambda site: runs.prefetch(site.path, pages)
+
+
+@pytest.hookimpl(tryfirst=True)  # before SessionSite waits for its thread
+def pytest_unconfigure(config):
+    runs = config.stash.get(CPU_RUNS, None)
+    if runs is not None:
+        runs.stopping.set()

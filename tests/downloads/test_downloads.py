@@ -190,12 +190,12 @@ class Runs:
         self.device = device
         self.site: Path | None = None
         self.done: dict[tuple[str, str], Ran] = {}
-        self.running: dict[tuple[str, str], threading.Event] = {}
+        self.running: dict[tuple[str, str], threading.Event] = {}  # set when that run is done
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # the session is ending: start no more runs
         self.seconds = 0.0
 
     def prefetch(self, site: Path, pages: set[str]) -> None:
-        finished = threading.Event()
         with self.lock:
             self.site = site
             todo = sorted(
@@ -203,21 +203,25 @@ class Runs:
                 - set(self.done) - set(self.running),
                 key=lambda job: (job[1] != "ipynb", job),  # notebooks first: they take longest
             )
-            self.running.update(dict.fromkeys(todo, finished))
+            self.running.update({job: threading.Event() for job in todo})
         if not todo:
             return
         started = time.perf_counter()
-        try:
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                results = list(pool.map(lambda job: RUNNERS[job[1]](download(site, *job), job[0], self.device), todo))
-            with self.lock:
-                self.done.update(zip(todo, results))
-                self.seconds += time.perf_counter() - started
-        finally:
-            with self.lock:
-                for job in todo:
-                    del self.running[job]
-            finished.set()
+
+        def run(job: tuple[str, str]) -> None:
+            try:
+                if not self.stopping.is_set():
+                    ran = RUNNERS[job[1]](download(site, *job), job[0], self.device)
+                    with self.lock:
+                        self.done[job] = ran
+            finally:  # the test waiting for this run reads it, or makes it itself if it failed
+                with self.lock:
+                    self.running.pop(job).set()
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(run, todo))
+        with self.lock:
+            self.seconds += time.perf_counter() - started
 
     def __getitem__(self, job: tuple[str, str]) -> Ran:
         """The run of ``job``, waited for where a prefetch is making it, else made now."""
@@ -249,6 +253,7 @@ def cpu_downloads(built_site, request) -> Runs:
     if runs is None:  # not started beside the tests: run them here, all at once
         runs = Runs("cpu")
         runs.prefetch(built_site.path, pages_run_by(request.session.items))
+    runs.site = built_site.path  # for a run nobody started yet
     yield runs
     if runs.done:
         slowest = max(runs.done.values(), key=lambda ran: ran.seconds)
