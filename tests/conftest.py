@@ -482,7 +482,50 @@ def pages_config(given: list[str], root: Path = ROOT) -> Path:
     return config
 
 
-class CpuRuns:
+class Made:
+    """Results made once per session, some by a thread beside the tests: a key is done, being
+    made (with an event set when it is), or not started. A test asking for a key being made
+    waits for that key only; one nobody made (or whose making failed) it makes itself."""
+
+    def __init__(self):
+        self.done: dict = {}
+        self.running: dict = {}
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()  # the session is ending: start nothing new
+
+    def claim(self, keys, order=None) -> list:
+        """The keys nobody has made or is making, now marked as being made by the caller."""
+        with self.lock:
+            todo = sorted(set(keys) - set(self.done) - set(self.running), key=order)
+            self.running.update({key: threading.Event() for key in todo})
+        return todo
+
+    def make(self, key, how) -> None:
+        """``key``'s result from ``how()``, unless the session is ending; whoever waits is woken."""
+        try:
+            if not self.stopping.is_set():
+                value = how()
+                with self.lock:
+                    self.done[key] = value
+        finally:
+            with self.lock:
+                self.running.pop(key).set()
+
+    def get(self, key, make_now):
+        """``key``'s result: done, waited for where it is being made, else ``make_now()``."""
+        with self.lock:
+            found, running = self.done.get(key), self.running.get(key)
+        if found is None and running is not None:
+            running.wait()
+            with self.lock:
+                found = self.done.get(key)
+        if found is None:
+            make_now()
+            found = self.done[key]
+        return found
+
+
+class CpuRuns(Made):
     """path -> [run, run]: two CPU runs of a snippet, made once per test session. The first is
     `python snippets/…`, as a reader runs it, and serves every test that needs a snippet's CPU
     result; the second, forked from a Python that has imported torch already
@@ -491,11 +534,8 @@ class CpuRuns:
     up front, ``workers`` at a time; any other is run when a test first asks for it."""
 
     def __init__(self, workers: int):
+        super().__init__()
         self.workers = workers
-        self.done: dict = {}
-        self.running: dict[Path, threading.Event] = {}  # set when that path's runs are done
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()  # the session is ending: start no more runs
 
     def prefetch(self, paths) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -503,43 +543,19 @@ class CpuRuns:
         from hooks.forked_runs import ForkPool
         from hooks.snippets_lib import DEFAULT_TIMEOUT_S, run_snippet
 
-        with self.lock:
-            paths = sorted(set(paths) - set(self.done) - set(self.running))
-            self.running.update({path: threading.Event() for path in paths})
-        if not paths:
+        todo = self.claim(paths)
+        if not todo:
             return
-        forked = ForkPool(min(self.workers, len(paths)))
-
-        def both(path: Path) -> None:
-            try:
-                if not self.stopping.is_set():
-                    runs = [run_snippet(path, "cpu"), forked.run(path, DEFAULT_TIMEOUT_S)]
-                    with self.lock:
-                        self.done[path] = runs
-            finally:  # a test waiting for this path reads it, or makes it itself if it failed
-                with self.lock:
-                    self.running.pop(path).set()
-
+        forked = ForkPool(min(self.workers, len(todo)))
         try:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                list(pool.map(both, paths))
+                list(pool.map(lambda path: self.make(path, lambda: [run_snippet(path, "cpu"), forked.run(path, DEFAULT_TIMEOUT_S)]), todo))
         finally:
             forked.close()
 
     def __getitem__(self, path: Path):
-        """The two runs of ``path``: made now, or waited for where a prefetch is making them
-        (if that prefetch failed, they are made again here, where its error shows)."""
         path = Path(path).resolve()
-        with self.lock:
-            found, running = self.done.get(path), self.running.get(path)
-        if found is None and running is not None:
-            running.wait()
-            with self.lock:
-                found = self.done.get(path)
-        if found is None:
-            self.prefetch([path])
-            found = self.done[path]
-        return found
+        return self.get(path, lambda: self.prefetch([path]))
 
     def items(self):
         return self.done.items()

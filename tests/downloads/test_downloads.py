@@ -27,7 +27,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -41,7 +40,7 @@ from hooks.notebook_pages import is_notebook
 from hooks.page_downloads import REPOSITORY_ONLY, download_name
 from hooks.snippets_lib import LANGUAGES, ROOT, includes_in
 from hooks.source_checks import markdown_pages
-from tests.conftest import required, skip_or_fail
+from tests.conftest import Made, required, skip_or_fail
 
 DOCS = ROOT / "docs"
 TIMEOUT_S = float(os.environ.get("DOWNLOAD_TIMEOUT", "600"))
@@ -180,61 +179,31 @@ def twin(page: str, language: str) -> str:
     return f"{language}/{page.split('/', 1)[1]}"
 
 
-class Runs:
+class Runs(Made):
     """Every download that runs, two at a time, once per session; each test reads its own. On a
     full run they start in the session's thread as soon as the site is built
     (tests/downloads/conftest.py), while other tests read the site; a test waits for its own
     run only."""
 
     def __init__(self, device: str):
+        super().__init__()
         self.device = device
         self.site: Path | None = None
-        self.done: dict[tuple[str, str], Ran] = {}
-        self.running: dict[tuple[str, str], threading.Event] = {}  # set when that run is done
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()  # the session is ending: start no more runs
         self.seconds = 0.0
 
     def prefetch(self, site: Path, pages: set[str]) -> None:
-        with self.lock:
-            self.site = site
-            todo = sorted(
-                {(twin(page, language), kind) for page in pages for language, kind in runs_for(page)}
-                - set(self.done) - set(self.running),
-                key=lambda job: (job[1] != "ipynb", job),  # notebooks first: they take longest
-            )
-            self.running.update({job: threading.Event() for job in todo})
+        self.site = site
+        jobs = {(twin(page, language), kind) for page in pages for language, kind in runs_for(page)}
+        todo = self.claim(jobs, order=lambda job: (job[1] != "ipynb", job))  # notebooks first: they take longest
         if not todo:
             return
         started = time.perf_counter()
-
-        def run(job: tuple[str, str]) -> None:
-            try:
-                if not self.stopping.is_set():
-                    ran = RUNNERS[job[1]](download(site, *job), job[0], self.device)
-                    with self.lock:
-                        self.done[job] = ran
-            finally:  # the test waiting for this run reads it, or makes it itself if it failed
-                with self.lock:
-                    self.running.pop(job).set()
-
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(run, todo))
-        with self.lock:
-            self.seconds += time.perf_counter() - started
+            list(pool.map(lambda job: self.make(job, lambda: RUNNERS[job[1]](download(site, *job), job[0], self.device)), todo))
+        self.seconds += time.perf_counter() - started
 
     def __getitem__(self, job: tuple[str, str]) -> Ran:
-        """The run of ``job``, waited for where a prefetch is making it, else made now."""
-        with self.lock:
-            found, running = self.done.get(job), self.running.get(job)
-        if found is None and running is not None:
-            running.wait()
-            with self.lock:
-                found = self.done.get(job)
-        if found is None:
-            self.prefetch(self.site, {job[0]})
-            found = self.done[job]
-        return found
+        return self.get(job, lambda: self.prefetch(self.site, {job[0]}))
 
 
 RUN_TEST = "test_download_runs_alone_and_prints_what_the_page_shows"
