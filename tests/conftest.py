@@ -142,7 +142,8 @@ class SessionSite:
         try:
             started = time.perf_counter()
             self.runs.prefetch(self.needed)
-            self.seconds[f"{len(self.needed)} snippets run twice"] = time.perf_counter() - started
+            if self.needed:
+                self.seconds[f"{len(self.needed)} snippets run twice"] = time.perf_counter() - started
             if not self.build:
                 return
             started = time.perf_counter()
