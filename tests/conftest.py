@@ -65,12 +65,8 @@ def build_site(
 ) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of ``project`` (its mkdocs.yml, or ``config``) into ``site_dir``;
     the log is kept."""
-    made = SessionSite.current
-    if project == ROOT and made is not None and made.build and not made.built.is_set():
-        raise RuntimeError(
-            "build_site(ROOT) while the session's build is still filling .cache/: it would run "
-            "every snippet itself; give the test the warm_cache fixture"
-        )
+    if project == ROOT:
+        refuse_while_the_session_builds("build_site(ROOT)")
     chosen = ["--config-file", str(config)] if config else []
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", *chosen, "--site-dir", str(site_dir)],
@@ -201,11 +197,22 @@ class SessionSite:
         SessionSite.current = None
 
 
+def refuse_while_the_session_builds(what: str) -> None:
+    made = SessionSite.current
+    if made is not None and made.build and not made.built.is_set():
+        raise RuntimeError(f"{what} while the session's build is still filling .cache/: it would run "
+                           "every snippet itself; give the test the after_session_build fixture")
+
+
 @pytest.fixture(scope="session")
-def warm_cache(request) -> None:
-    """For a test that builds a copy of the project with the repository's .cache/: waits for
-    the session's build, which fills that cache on a fresh clone; a copy built before it ran
-    every snippet and notebook itself (163 s instead of 6)."""
+def after_session_build(request) -> None:
+    """Waits for the session's build, for two kinds of test:
+    - one that builds the repository or a copy of it with its .cache/, which that build fills
+      on a fresh clone (a copy built before it ran every snippet and notebook itself: 163 s
+      instead of 6; copy_project and build_site refuse, naming this fixture);
+    - one that patches what SessionSite's thread uses until then (hooks.snippet_output,
+      hooks.forked_runs, pathlib.Path), which would otherwise change the runs or the build
+      under it."""
     made = request.config.stash.get(SESSION_SITE, None)
     if made is not None and made.build:
         made.wait()
@@ -337,12 +344,8 @@ def fetch(url: str) -> str:
 
 def copy_project(destination: Path, with_cache: bool = True) -> Path:
     """A throwaway copy of what the build reads, for planting faults without touching the tree."""
-    made = SessionSite.current
-    if with_cache and made is not None and made.build and not made.built.is_set():
-        raise RuntimeError(
-            "copy_project(with_cache=True) while the session's build is still filling .cache/: "
-            "the copy would run every snippet itself; give the test the warm_cache fixture"
-        )
+    if with_cache:
+        refuse_while_the_session_builds("copy_project(with_cache=True)")
     destination.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = ROOT / part
@@ -434,7 +437,7 @@ def pytest_collection_modifyitems(config, items):
                 about.add(value.resolve())
         needed |= about
         names = set(getattr(item, "fixturenames", ()))
-        needs.append(3 if "cpu_downloads" in names else 2 if {"built_site", "warm_cache"} & names
+        needs.append(3 if "cpu_downloads" in names else 2 if {"built_site", "after_session_build"} & names
                      else 1 if about or "cpu_runs" in names else 0)
     # The tests that read none of what SessionSite makes in its thread first; then those that
     # read the snippets' runs, those that read the site, and last those that read a download's run.

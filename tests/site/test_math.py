@@ -77,7 +77,7 @@ def test_render_reports_katex_message():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", ["en/index.md", "zh/notebooks/statistics-axes.md"])
-def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path, page, warm_cache):
+def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path, page, after_session_build):
     project = copy_project(tmp_path / "project")
     source = project / "docs" / page
     lines = source.read_text(encoding="utf-8").split("\n")

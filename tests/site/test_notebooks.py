@@ -107,7 +107,7 @@ def test_no_raw_notebook_source_is_published(built_site):
 
 
 @pytest.mark.slow
-def test_a_failing_cell_fails_the_build(tmp_path, warm_cache):
+def test_a_failing_cell_fails_the_build(tmp_path, after_session_build):
     project = copy_project(tmp_path / "project")
     snippet = project / SNIPPET
     text = snippet.read_text(encoding="utf-8")
@@ -136,7 +136,7 @@ def test_mkdocs_jupyter_renders_generated_notebooks_only():
     assert made == notebook_json(source), "the same source gives the same file"
 
 
-def test_a_notebook_runs_again_when_a_module_it_imports_changes(monkeypatch):
+def test_a_notebook_runs_again_when_a_module_it_imports_changes(monkeypatch, after_session_build):
     """mkdocs-jupyter keys its execution cache by the notebook's bytes; the experiment notebooks
     import lab.py and the experiment files at run time, so the generated notebook carries a
     digest of them (hooks/notebook_pages.code_digest). Planted: lab.py changes."""

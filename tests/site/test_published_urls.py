@@ -18,7 +18,7 @@ PLACEHOLDERS = ("example.github.io", "github.com/example/")
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, warm_cache):
+def published(tmp_path_factory, after_session_build):
     site = tmp_path_factory.mktemp("published")
     done = build_site(ROOT, site, env={"SITE_URL": SITE, "REPO_URL": REPO})
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]

@@ -26,7 +26,7 @@ def wait_for(predicate, timeout: float, what: str, log) -> None:
     pytest.fail(f"mkdocs serve: {what} within {timeout:.0f} s\n{log()[-3000:]}")
 
 
-def test_serve_rebuilds_when_a_snippet_changes(tmp_path, warm_cache):
+def test_serve_rebuilds_when_a_snippet_changes(tmp_path, after_session_build):
     project = copy_project(tmp_path / "project")
     port = free_port()
     log_file = tmp_path / "serve.log"
@@ -77,7 +77,7 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process trees from /proc (Linux)")
-def test_dev_py_serve_is_stopped_by_its_pid(tmp_path, warm_cache):
+def test_dev_py_serve_is_stopped_by_its_pid(tmp_path, after_session_build):
     """`python3 dev.py serve &` then `kill $!` stops the server and its snippet runner: dev.py
     becomes mkdocs (exec), and the fork server ends when mkdocs does."""
     from tests.conftest import ROOT

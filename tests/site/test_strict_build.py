@@ -64,7 +64,7 @@ def test_every_language_is_built(built_site):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("target", "reason"), [("no-such-page.md", "is not found"), ("bn-vs-ln.md#no-such-anchor", "anchor")])
-def test_broken_internal_link_or_anchor_fails_the_build(tmp_path, target, reason, warm_cache):
+def test_broken_internal_link_or_anchor_fails_the_build(tmp_path, target, reason, after_session_build):
     project = copy_project(tmp_path / "project")
     page = project / "docs" / "en" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + f"\nSee [this]({target}).\n", encoding="utf-8")

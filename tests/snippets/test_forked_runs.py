@@ -91,7 +91,7 @@ def test_a_pool_replaces_a_server_that_died(planted):
         pool.close()
 
 
-def test_off_linux_a_pool_runs_snippets_as_scripts(planted, monkeypatch):
+def test_off_linux_a_pool_runs_snippets_as_scripts(planted, monkeypatch, after_session_build):
     import hooks.forked_runs as forked_runs
 
     monkeypatch.setattr(forked_runs, "FORKS", False)
@@ -101,7 +101,7 @@ def test_off_linux_a_pool_runs_snippets_as_scripts(planted, monkeypatch):
     assert pool.run(path, 60).stdout == run_snippet(path, "cpu").stdout and pool.started == 0
 
 
-def test_after_a_server_fails_to_start_the_next_run_tries_again(planted, monkeypatch):
+def test_after_a_server_fails_to_start_the_next_run_tries_again(planted, monkeypatch, after_session_build):
     """A failed start gives its slot back: the next run starts a server instead of waiting
     forever for an idle one that will never come."""
     import threading

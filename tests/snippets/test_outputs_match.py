@@ -121,8 +121,8 @@ def test_a_raising_snippet_fails_the_build_naming_every_page_line(tmp_path, fron
     assert f"(shown on: {docs / 'en' / 'p.md'}:{line}, {docs / 'zh' / 'p.md'}:{line})" in message
 
 
-def test_a_publishing_build_runs_nothing_the_tests_did_not_run(tmp_path, monkeypatch, warm_cache):
-    # warm_cache: this patches hooks.snippet_output, which the session's build thread uses until then
+def test_a_publishing_build_runs_nothing_the_tests_did_not_run(tmp_path, monkeypatch, after_session_build):
+    # after_session_build: this patches hooks.snippet_output, which the session's build thread uses until then
     snippet = ROOT / "snippets" / "bn-vs-ln" / "never-run-by-the-tests.py"
     monkeypatch.setattr(snippet_output, "cache_key", lambda path: "no-such-entry")
     monkeypatch.setattr(snippet_output, "_run_into_cache", lambda path: pytest.fail("a snippet was run"))
@@ -155,8 +155,8 @@ def test_a_cached_output_goes_stale_with_what_the_snippet_imports_or_reads(tmp_p
     assert len(set(keys[1:])) == 3, "an imported module or a data file changes the key"
 
 
-def test_a_module_imported_from_a_folder_put_on_sys_path_is_an_input(tmp_path, monkeypatch, warm_cache):
-    # warm_cache: this patches hooks.snippet_output, which the session's build thread uses until then
+def test_a_module_imported_from_a_folder_put_on_sys_path_is_an_input(tmp_path, monkeypatch, after_session_build):
+    # after_session_build: this patches hooks.snippet_output, which the session's build thread uses until then
     """powernorm_backward.py imports lab and powernorm after sys.path.insert(0, "snippets/experiments")."""
     monkeypatch.setattr(snippet_output, "ROOT", tmp_path)
     (tmp_path / "snippets" / "page").mkdir(parents=True)

@@ -39,6 +39,6 @@ def test_no_copy_of_the_project_with_its_cache_while_the_session_build_fills_it(
         built = threading.Event()  # never set: the build is still running
 
     monkeypatch.setattr(SessionSite, "current", Building())
-    with pytest.raises(RuntimeError, match="warm_cache"):
+    with pytest.raises(RuntimeError, match="after_session_build"):
         copy_project(tmp_path / "project")
     copy_project(tmp_path / "bare", with_cache=False)  # a copy without the cache is fine

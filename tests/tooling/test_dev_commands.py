@@ -125,7 +125,7 @@ def test_link_checker_finds_the_external_links_of_every_page():
     assert all(url.startswith(("http://", "https://")) for url in links)
 
 
-def test_bench_baseline_differs_from_the_site_in_math_and_search_start_up_only(tmp_path, warm_cache):
+def test_bench_baseline_differs_from_the_site_in_math_and_search_start_up_only(tmp_path, after_session_build):
     """benchmarks/bench.py compares our pages with Material's client-side KaTeX set-up and
     Material's own search start-up; if our config or template moves, it must say so, not
     quietly measure the wrong baseline."""
