@@ -147,13 +147,26 @@ def search(page, query: str, site_url: str) -> list[str]:
     return paths
 
 
-def found_on(site_url, context, start: str, query: str) -> list[str]:
-    page = context.new_page()
-    page.goto(site_url + start, wait_until="networkidle")
-    try:
-        return search(page, query, site_url)
-    finally:
-        page.close()
+@pytest.fixture(scope="module")
+def found_on(browser, site_url):
+    """found_on(start, query): the pages a search from page ``start`` finds. One tab per start
+    page for the module: the search index is fetched and built once per language, not per query
+    (each build took seconds); between queries the box is emptied, which clears the results."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    tabs = {}
+
+    def found(start: str, query: str) -> list[str]:
+        if start not in tabs:
+            tabs[start] = context.new_page()
+            tabs[start].goto(site_url + start, wait_until="networkidle")
+        else:
+            tabs[start].locator("input.md-search__input").fill("")
+            tabs[start].locator("input.md-search__input").press("End")  # a key release, on which Material searches
+            tabs[start].wait_for_function("() => !/\\d|No matching|没有/.test(document.querySelector('.md-search-result__meta').textContent)")
+        return search(tabs[start], query, site_url)
+
+    yield found
+    context.close()
 
 
 @pytest.mark.parametrize(
@@ -166,10 +179,10 @@ def found_on(site_url, context, start: str, query: str) -> list[str]:
         ("en/bn-vs-ln/", "running means", "en/batchnorm/"),
     ],
 )
-def test_search_finds_pages_in_the_readers_language_only(site_url, context, start, query, expected):
+def test_search_finds_pages_in_the_readers_language_only(found_on, start, query, expected):
     """Each language searches its own index (hooks/search_per_language.py). With one index for
     both, '归一化' listed 5 English pages among 27 and 'running means' 17 Chinese among 39."""
-    found = found_on(site_url, context, start, query)
+    found = found_on(start, query)
     english = start.startswith("en/")
     assert found and all(path.startswith("en/") == english for path in found), found
     assert expected in found, found
@@ -178,12 +191,12 @@ def test_search_finds_pages_in_the_readers_language_only(site_url, context, star
 @pytest.mark.parametrize(
     ("inflected", "plain"), [("normalizing", "normalization"), ("folding", "fold"), ("running means", "running mean")]
 )
-def test_english_search_finds_inflected_forms(site_url, context, inflected, plain):
+def test_english_search_finds_inflected_forms(found_on, inflected, plain):
     """English queries go through lunr's English stemmer (lazy-search.js), so a word finds its
     other forms. Before, with no stemmer: 'normalizing' 2 pages, 'normalization' 34 (23 English);
     'folding' 5, 'fold' 18; 'running means' 39, 'running mean' 46. Now 23/23, 12/12, 24/24."""
-    found_plain = found_on(site_url, context, "en/bn-vs-ln/", plain)
-    found_inflected = found_on(site_url, context, "en/bn-vs-ln/", inflected)
+    found_plain = found_on("en/bn-vs-ln/", plain)
+    found_inflected = found_on("en/bn-vs-ln/", inflected)
     assert len(found_plain) >= 10, found_plain
     assert len(found_inflected) >= len(found_plain) - 2, (found_inflected, found_plain)
 

@@ -7,11 +7,12 @@ in a fresh kernel with nbclient. It must end without an error and print exactly 
 page shows (CPU), output block by output block; the outputs are taken from the page's
 sources (the snippets' cached runs), not from the download.
 
-Both languages of a page hold the same code: the English and the Chinese script have the same
-syntax tree, and so have their notebooks, cell by cell (tested). So each page runs twice, a
-notebook in one language and the script in the other, alternating from page to page; the
-other two repeat those runs line for line. DOWNLOADS_RUN_ALL=1 runs all four. Runs go two at
-a time, before the first test that needs one. On CUDA (mandatory with REQUIRE_CUDA=1) the
+The four downloads of a page hold the same code: the English and the Chinese script have the
+same syntax tree, so have their notebooks, cell by cell, and a script holds its notebook's code
+cells (all tested). So each page runs once, one of its four downloads, in turn from page to
+page (Chinese script, English script, Chinese notebook, English notebook, …), so that both
+languages and both kinds run; the other three repeat that run line for line.
+DOWNLOADS_RUN_ALL=1 runs all four. Runs go two at a time, beside the tests. On CUDA (mandatory with REQUIRE_CUDA=1) the
 same downloads run with `DEVICE = "cuda"` and must end without an error; their numbers may
 differ from the page's CPU ones.
 """
@@ -170,9 +171,8 @@ def runs_for(page: str) -> list[tuple[str, str]]:
     """(language, kind) of the downloads of ``page`` that run; the others hold the same code."""
     if required("DOWNLOADS_RUN_ALL"):
         return [(language, kind) for language in LANGUAGES for kind in RUNNERS]
-    first = LANGUAGES[NAMES.index(page.split("/", 1)[1]) % 2]
-    second = next(language for language in LANGUAGES if language != first)
-    return [(first, "ipynb"), (second, "py")]
+    number = NAMES.index(page.split("/", 1)[1])
+    return [(LANGUAGES[number % 2], list(RUNNERS)[number // 2 % 2])]
 
 
 def twin(page: str, language: str) -> str:
@@ -275,17 +275,21 @@ def code_tree(text: str) -> str:
     return ast.dump(ast.parse(text))
 
 
-def same_code(page: str, kind: str, language: str, site: Path) -> str:
-    """'' when the download holds the same code as its twin in the other language."""
-    mine, other = download(site, page, kind), download(site, twin(page, next(x for x in LANGUAGES if x != language)), kind)
-    if kind == "py":
-        ok = code_tree(mine.read_text(encoding="utf-8")) == code_tree(other.read_text(encoding="utf-8"))
-    else:
-        def cells(path):
-            notebook = nbformat.read(path, as_version=4)
-            return [code_tree(cell.source) for cell in notebook.cells if cell.cell_type == "code"]
-        ok = cells(mine) == cells(other)
-    return "" if ok else f"{page}: {mine.name} does not hold the same code as {other.name}"
+def code_cells(path: Path) -> list[str]:
+    """A download's code: a notebook's code cells, or a script as one cell."""
+    if path.suffix == ".py":
+        return [path.read_text(encoding="utf-8")]
+    return [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+def different_code(mine: Path, other: Path) -> str:
+    """'' when two downloads hold the same code: the same syntax tree, cell by cell where both
+    are notebooks (comments, the prose and the language aside)."""
+    a, b = code_cells(mine), code_cells(other)
+    if mine.suffix != other.suffix:
+        a, b = ["\n\n".join(a)], ["\n\n".join(b)]
+    same = len(a) == len(b) and all(code_tree(x) == code_tree(y) for x, y in zip(a, b))
+    return "" if same else f"{mine.name} does not hold the same code as {other.name}"
 
 
 # --- tests --------------------------------------------------------------------------------
@@ -366,8 +370,10 @@ def test_links_in_the_notebook_point_at_the_published_pages(built_site, page):
 def test_download_runs_alone_and_prints_what_the_page_shows(built_site, cpu_downloads, page, kind):
     language = page.split("/", 1)[0]
     if (language, kind) not in runs_for(page):
-        # Its twin in the other language ran; the two hold the same code.
-        assert not same_code(page, kind, language, built_site.path), same_code(page, kind, language, built_site.path)
+        # Another download of the page ran, and this one holds the same code.
+        (ran_language, ran_kind), = runs_for(page)
+        problem = different_code(download(built_site.path, page, kind), download(built_site.path, twin(page, ran_language), ran_kind))
+        assert not problem, problem
         return
     ran = cpu_downloads[(page, kind)]
     shown = shown_outputs(page)
@@ -462,11 +468,16 @@ def test_the_runs_do_not_see_the_repository(tmp_path):
     assert not ran.error and ran.printed == ["True []\n"], ran
 
 
-def test_language_twins_of_different_code_are_told_apart(tmp_path):
-    (tmp_path / "en" / "x").mkdir(parents=True)
-    (tmp_path / "x").mkdir()
-    (tmp_path / "en" / "x" / "x.en.py").write_text("# English\nprint(1)\n", encoding="utf-8")
-    (tmp_path / "x" / "x.zh.py").write_text("# 中文\nprint(2)\n", encoding="utf-8")
-    assert same_code("en/x.md", "py", "en", tmp_path) == "en/x.md: x.en.py does not hold the same code as x.zh.py"
-    (tmp_path / "x" / "x.zh.py").write_text("# 中文，只有注释不同\nprint(1)\n", encoding="utf-8")
-    assert same_code("en/x.md", "py", "en", tmp_path) == ""
+def test_downloads_of_different_code_are_told_apart(tmp_path):
+    english, chinese, notebook = tmp_path / "x.en.py", tmp_path / "x.zh.py", tmp_path / "x.zh.ipynb"
+    english.write_text("# English\nprint(1)\n", encoding="utf-8")
+    chinese.write_text("# 中文\nprint(2)\n", encoding="utf-8")
+    assert different_code(english, chinese) == "x.en.py does not hold the same code as x.zh.py"
+    chinese.write_text("# 中文，只有注释不同\nprint(1)\n", encoding="utf-8")
+    assert different_code(english, chinese) == ""
+    cells = [nbformat.v4.new_markdown_cell("中文"), nbformat.v4.new_code_cell("print(1)")]
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
+    assert different_code(notebook, english) == ""
+    cells[1].source = "print(1)  # 注释\nprint(3)"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
+    assert different_code(notebook, english) == "x.zh.ipynb does not hold the same code as x.en.py"

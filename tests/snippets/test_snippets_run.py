@@ -44,7 +44,7 @@ def check_snippet(path, device: str, timeout: float = DEFAULT_TIMEOUT_S, run=Non
 def test_snippet_runs(snippet, device, request):
     if device == "cuda" and not cuda_available():
         skip_or_fail("no CUDA GPU on this machine", "REQUIRE_CUDA")
-    run = request.getfixturevalue("cpu_runs")[snippet][0] if device == "cpu" else None
+    run = request.getfixturevalue("cpu_runs").script(snippet) if device == "cpu" else None
     assert check_snippet(snippet, device, run=run).strip(), f"{snippet} printed nothing: a snippet prints what to look at"
 
 
