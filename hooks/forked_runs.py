@@ -1,17 +1,17 @@
 """Snippet runs forked from a Python that has already imported PyTorch.
 
-The suite runs every snippet twice on CPU, to show that its output is deterministic: once
-forked from such a Python, before it builds the site (which, on a cold cache, shows these
-runs), and once as a reader does, ``python snippets/…`` (hooks/snippets_lib.run_snippet),
-while the tests read the site. Importing PyTorch is about two thirds of a short snippet's
-run (some 1.4 s of CPU), so the forked runs, which the build waits for, skip it.
+The suite runs every snippet twice on CPU, to show that its output is deterministic.
+Importing PyTorch is about two thirds of a short snippet's run (some 1.4 s of CPU), so both
+runs fork a process that has done that import once, instead of starting a new interpreter
+(the pages' downloads, run in new interpreters by tests/downloads, cover what only a new
+interpreter shows, such as a printed address).
 
 The forked child still runs the snippet as a fresh script: its own ``__main__``, ``sys.argv``
 and ``sys.path[0]``, the repository root as working directory, the environment and hash
 seed of ``snippet_env("cpu")``, its own standard output and error, and a new seed for
 Python's ``random`` (which reseeds itself in a forked child, as a new process would).
-Comparing its output with the script run's still catches a snippet that leaves anything to
-chance: the two runs started differently.
+Two forked runs still tell a snippet that leaves anything to chance apart: each reseeds
+``random`` (tested in tests/snippets/test_forked_runs.py) and reads its own clock.
 
     with ForkServer() as server:
         run = server.run(path, timeout=120)   # a hooks.snippets_lib.Run

@@ -106,12 +106,13 @@ class BuiltSite:
 
 
 class SessionSite:
-    """The CPU runs of the selected snippets and the site the tests read, made in a thread of
-    the session's own that starts as soon as the tests are collected: the snippets' forked runs
-    (CpuRuns), then the build (on a cold cache it shows those runs instead of running each
-    snippet again), then the snippets' runs as scripts, then the jobs test folders gave it at
-    collection (AFTER_BUILD: the downloads' runs). The tests that read none of it run first
-    (pytest_collection_modifyitems), then those that read the site while the thread goes on."""
+    """The CPU runs of the selected snippets, then the site the tests read, made in a thread of
+    the session's own that starts as soon as the tests are collected. The build keeps one core
+    busy for a minute or two (on a cold cache after the runs, which it shows instead of running
+    each snippet again); the tests that read neither, which run first
+    (pytest_collection_modifyitems), use the other core meanwhile. Once the site is there, the
+    thread goes on with the jobs test folders gave it at collection (AFTER_BUILD: the downloads'
+    runs), while the tests read the site."""
 
     current: SessionSite | None = None  # this session's, for copy_project's check
 
@@ -136,22 +137,19 @@ class SessionSite:
     def _make(self) -> None:
         try:
             started = time.perf_counter()
-            if not self.build:
-                self.runs.prefetch(self.needed)
-                if self.needed:
-                    self.seconds[f"{len(self.needed)} snippets run twice"] = time.perf_counter() - started
-                return
-            self.runs.prefetch(self.needed, kinds=(CpuRuns.FORKED,))
+            self.runs.prefetch(self.needed)
             if self.needed:
-                self.seconds[f"{len(self.needed)} snippets run forked"] = time.perf_counter() - started
+                self.seconds[f"{len(self.needed)} snippets run twice"] = time.perf_counter() - started
+            if not self.build:
+                return
             started = time.perf_counter()
             from hooks.snippet_output import remember, uncached
 
             if uncached((ROOT / "docs").rglob("*.md")):
                 # A cold cache (a fresh clone): the suite runs every snippet on CPU anyway, so
                 # the build shows those runs' output instead of running each snippet again.
-                for path, run in self.runs.forked_runs().items():
-                    remember(path, run)
+                for path, runs in self.runs.items():
+                    remember(path, runs[0])
             pages = self.config.getoption("page")
             chosen = ["--config-file", str(pages_config(pages))] if pages else []
             with self.lock:
@@ -169,10 +167,6 @@ class SessionSite:
             self.error = error
         finally:
             self.built.set()
-        if self.needed and not self.stopping.is_set():
-            started = time.perf_counter()
-            self.runs.prefetch(self.needed, kinds=(CpuRuns.SCRIPT,))
-            self.seconds[f"{len(self.needed)} snippets run as scripts"] = time.perf_counter() - started
         if self.site is not None and self.site.returncode == 0:
             for name, job in self.config.stash.get(AFTER_BUILD, {}).items():
                 if self.stopping.is_set():
@@ -432,8 +426,7 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
     needed = set()
-    needs = []  # per test: 3 a download's run, 2 a snippet's runs, 1 the built site or its cache, 0 none
-    build = False
+    needs = []  # per test: 3 a download's run, 2 the built site or its cache, 1 a snippet's runs, 0 none
     for item in items:
         about = set()
         params = getattr(getattr(item, "callspec", None), "params", {})
@@ -444,15 +437,13 @@ def pytest_collection_modifyitems(config, items):
                 about.add(value.resolve())
         needed |= about
         names = set(getattr(item, "fixturenames", ()))
-        site = bool({"built_site", "after_session_build", "cpu_downloads"} & names)
-        build |= site
-        needs.append(3 if "cpu_downloads" in names else 2 if about or "cpu_runs" in names else 1 if site else 0)
-    # In the order SessionSite's thread makes things: the tests that read none of it first; then
-    # those that read the site (built after the snippets' forked runs), those that read the
-    # snippets' script runs (made after the build), and last those that read a download's run.
+        needs.append(3 if "cpu_downloads" in names else 2 if {"built_site", "after_session_build"} & names
+                     else 1 if about or "cpu_runs" in names else 0)
+    # The tests that read none of what SessionSite makes in its thread first; then those that
+    # read the snippets' runs, those that read the site, and last those that read a download's run.
     if max(needs, default=0) and not config.option.collectonly:
         items[:] = [item for _, item in sorted(zip(needs, items), key=lambda pair: pair[0])]
-        config.stash[SESSION_SITE] = SessionSite(config, CpuRuns(workers=RUN_WORKERS), needed, build=build)
+        config.stash[SESSION_SITE] = SessionSite(config, CpuRuns(workers=RUN_WORKERS), needed, build=max(needs) >= 2)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -539,56 +530,42 @@ class Made:
 
 
 class CpuRuns(Made):
-    """Two CPU runs of each snippet, made once per test session. The first is forked from a
-    Python that has imported torch already (hooks/forked_runs.py, as `mkdocs serve` runs
-    snippets): it is quick, and on a cold cache the session's build shows it. The second is
-    `python snippets/…` in a new interpreter, as a reader runs it: it serves the tests that a
-    snippet runs on its own and that a page shows what a fresh run prints, and, compared with
-    the first, that the output is deterministic (the two runs started differently). The
-    snippets the selected tests name are run up front, ``workers`` at a time (SessionSite: the
-    forked runs before the build, the others after it); any other when a test first asks."""
-
-    FORKED, SCRIPT = "forked", "script"
+    """path -> [run, run]: two CPU runs of a snippet, made once per test session, each forked
+    from a Python that has imported torch already (hooks/forked_runs.py: the child runs the
+    file as `python snippets/…` would, and `mkdocs serve` runs snippets that way). The first
+    serves every test that needs a snippet's CPU result, and on a cold cache the session's build
+    shows it; the second shows whether the output is deterministic and is the fresh run a page
+    is compared with. A new interpreter per run would cost every run PyTorch's import (1.4 s of
+    CPU, 95 s per session): the pages' downloads run every page's code in a new interpreter
+    (tests/downloads), and the build's notebooks in new kernels. The snippets the selected
+    tests name are run up front, ``workers`` at a time; any other when a test first asks."""
 
     def __init__(self, workers: int):
         super().__init__()
         self.workers = workers
 
-    def prefetch(self, paths, kinds=(FORKED, SCRIPT)) -> None:
+    def prefetch(self, paths) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         from hooks.forked_runs import ForkPool
-        from hooks.snippets_lib import DEFAULT_TIMEOUT_S, run_snippet
+        from hooks.snippets_lib import DEFAULT_TIMEOUT_S
 
-        todo = self.claim({(Path(path).resolve(), kind) for path in paths for kind in kinds})
+        todo = self.claim(paths)
         if not todo:
             return
-        forking = sum(kind == self.FORKED for _, kind in todo)
-        forked = ForkPool(min(self.workers, forking)) if forking else None
-        how = {self.FORKED: lambda path: forked.run(path, DEFAULT_TIMEOUT_S), self.SCRIPT: lambda path: run_snippet(path, "cpu")}
+        forked = ForkPool(min(self.workers, len(todo)))
         try:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                list(pool.map(lambda key: self.make(key, lambda: how[key[1]](key[0])), todo))
+                list(pool.map(lambda path: self.make(path, lambda: [forked.run(path, DEFAULT_TIMEOUT_S) for _ in range(2)]), todo))
         finally:
-            if forked is not None:
-                forked.close()
-
-    def forked(self, path: Path):
-        return self._get(path, self.FORKED)
-
-    def script(self, path: Path):
-        return self._get(path, self.SCRIPT)
+            forked.close()
 
     def __getitem__(self, path: Path):
-        """(forked run, script run) of the snippet at ``path``."""
-        return self.forked(path), self.script(path)
-
-    def _get(self, path: Path, kind: str):
         path = Path(path).resolve()
-        return self.get((path, kind), lambda: self.prefetch([path], kinds=(kind,)))
+        return self.get(path, lambda: self.prefetch([path]))
 
-    def forked_runs(self) -> dict:
-        return {path: run for (path, kind), run in self.done.items() if kind == self.FORKED}
+    def items(self):
+        return self.done.items()
 
 
 @pytest.fixture(scope="session")

@@ -27,9 +27,9 @@ def test_a_run_being_made_is_waited_for_not_made_again(planted, tmp_path):
     deadline = time.monotonic() + 60
     while not log.exists() and time.monotonic() < deadline:  # the prefetch has started the first run
         time.sleep(0.05)
-    forked, script = runs[path]
+    first, second = runs[path]
     beside.join()
-    assert forked.stdout == script.stdout == "done\n"
+    assert first.stdout == second.stdout == "done\n"
     assert log.read_text().count("run") == 2, "the two runs were made again by the test that asked for them"
 
 

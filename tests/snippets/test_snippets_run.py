@@ -1,5 +1,6 @@
-"""Every snippet runs on its own, as `python snippets/…`, once per device: CPU always, CUDA
-where a GPU is present (mandatory with REQUIRE_CUDA=1). A snippet that raises fails with its
+"""Every snippet runs on its own, as `python snippets/…` does, once per device: CPU always
+(forked from a Python that has imported torch, tests/conftest.py CpuRuns), CUDA where a GPU is
+present (a new interpreter; mandatory with REQUIRE_CUDA=1). A snippet that raises fails with its
 path and the pages that show it; one that hangs is stopped at the per-snippet timeout
 (SNIPPET_TIMEOUT seconds, 120 by default)."""
 
@@ -44,7 +45,7 @@ def check_snippet(path, device: str, timeout: float = DEFAULT_TIMEOUT_S, run=Non
 def test_snippet_runs(snippet, device, request):
     if device == "cuda" and not cuda_available():
         skip_or_fail("no CUDA GPU on this machine", "REQUIRE_CUDA")
-    run = request.getfixturevalue("cpu_runs").script(snippet) if device == "cpu" else None
+    run = request.getfixturevalue("cpu_runs")[snippet][0] if device == "cpu" else None
     assert check_snippet(snippet, device, run=run).strip(), f"{snippet} printed nothing: a snippet prints what to look at"
 
 
