@@ -1,5 +1,6 @@
 """The downloads' runs begin in the session's thread as soon as the site is built
-(tests/conftest.py, SessionSite), two at a time, while the tests that read the site run; each
+(tests/conftest.py, SessionSite), one at a time, while the tests that read the site run on the
+other core; each
 download test then waits for its own run only."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def pytest_collection_modifyitems(config, items):
 
     pages = pages_run_by(items)
     if pages and not config.option.collectonly:
-        runs = config.stash[CPU_RUNS] = Runs("cpu")
+        runs = config.stash[CPU_RUNS] = Runs("cpu", workers=1)
         config.stash.setdefault(AFTER_BUILD, {})["the downloads run"] = lambda site: runs.prefetch(site.path, pages)
 
 

@@ -12,7 +12,8 @@ same syntax tree, so have their notebooks, cell by cell, and a script holds its 
 cells (all tested). So each page runs once, one of its four downloads, in turn from page to
 page (Chinese script, English script, Chinese notebook, English notebook, …), so that both
 languages and both kinds run; the other three repeat that run line for line.
-DOWNLOADS_RUN_ALL=1 runs all four. Runs go two at a time, beside the tests. On CUDA (mandatory with REQUIRE_CUDA=1) the
+DOWNLOADS_RUN_ALL=1 runs all four. Beside the tests they run one at a time (the tests use the
+other core); a test that finds them not started runs them two at a time. On CUDA (mandatory with REQUIRE_CUDA=1) the
 same downloads run with `DEVICE = "cuda"` and must end without an error; their numbers may
 differ from the page's CPU ones.
 """
@@ -180,14 +181,14 @@ def twin(page: str, language: str) -> str:
 
 
 class Runs(Made):
-    """Every download that runs, two at a time, once per session; each test reads its own. On a
+    """Every download that runs, ``workers`` at a time, once per session; each test reads its own. On a
     full run they start in the session's thread as soon as the site is built
     (tests/downloads/conftest.py), while other tests read the site; a test waits for its own
     run only."""
 
-    def __init__(self, device: str):
+    def __init__(self, device: str, workers: int = 2):
         super().__init__()
-        self.device = device
+        self.device, self.workers = device, workers
         self.site: Path | None = None
         self.seconds = 0.0
 
@@ -198,7 +199,7 @@ class Runs(Made):
         if not todo:
             return
         started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=2) as pool:
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
             list(pool.map(lambda job: self.make(job, lambda: RUNNERS[job[1]](download(site, *job), job[0], self.device)), todo))
         self.seconds += time.perf_counter() - started
 
@@ -226,7 +227,7 @@ def cpu_downloads(built_site, request) -> Runs:
     yield runs
     if runs.done:
         slowest = max(runs.done.values(), key=lambda ran: ran.seconds)
-        print(f"\ndownloads: {len(runs.done)} runs in {runs.seconds:.0f} s (2 at a time); slowest {slowest.file} {slowest.seconds:.0f} s")
+        print(f"\ndownloads: {len(runs.done)} runs in {runs.seconds:.0f} s ({runs.workers} at a time); slowest {slowest.file} {slowest.seconds:.0f} s")
 
 
 # --- what a run must show -----------------------------------------------------------------
