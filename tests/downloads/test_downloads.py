@@ -256,11 +256,8 @@ def problems_of_notebook(ran: Ran, notebook, shown: list[tuple[str, str]]) -> li
     if ran.error:
         hint = " (it imports something it does not carry, from the repository?)" if "ModuleNotFoundError" in ran.error or "No such file" in ran.error else ""
         return [f"{where}, run alone in an empty folder, failed{hint}: {ran.error}"]
-    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    attached = [(n, cell.metadata.get("output_of"), "".join(o.get("text", "") for o in cell.outputs)) for n, cell in enumerate(code) if cell.outputs]
-    problems = []
-    if [(snippet, text) for _, snippet, text in attached] != shown:
-        problems.append(f"{where} holds other outputs than the page shows: {[s for _, s, _ in attached]} against {[s for s, _ in shown]}")
+    attached = attached_outputs(notebook)
+    problems = problems_of_attached(where, attached, shown)
     start = 0
     for number, snippet, text in attached:
         printed = "".join(ran.printed[start : number + 1])
@@ -269,6 +266,32 @@ def problems_of_notebook(ran: Ran, notebook, shown: list[tuple[str, str]]) -> li
         start = number + 1
     if "".join(ran.printed[start:]):
         problems.append(f"{where}: code cells after {start} printed what the page does not show:\n{''.join(ran.printed[start:])[:500]}")
+    return problems
+
+
+def attached_outputs(notebook) -> list[tuple[int, str, str]]:
+    """(code cell number from 0, snippet, text) of every output the notebook holds."""
+    code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    return [(n, cell.metadata.get("output_of"), "".join(o.get("text", "") for o in cell.outputs)) for n, cell in enumerate(code) if cell.outputs]
+
+
+def problems_of_attached(where: str, attached: list, shown: list[tuple[str, str]]) -> list[str]:
+    """The notebook holds the page's outputs, in order."""
+    problems = []
+    if [(snippet, text) for _, snippet, text in attached] != shown:
+        problems.append(f"{where} holds other outputs than the page shows: {[s for _, s, _ in attached]} against {[s for s, _ in shown]}")
+    return problems
+
+
+def cells_that_do_not_parse(notebook) -> list[str]:
+    """A kernel runs cell by cell: a statement split across two cells fails there, though the
+    cells joined (the script) parse."""
+    problems = []
+    for number, cell in enumerate((c for c in notebook.cells if c.cell_type == "code"), 1):
+        try:
+            ast.parse(cell.source)
+        except SyntaxError as error:
+            problems.append(f"code cell {number} does not parse on its own: {error.msg} (line {error.lineno})")
     return problems
 
 
@@ -371,10 +394,15 @@ def test_links_in_the_notebook_point_at_the_published_pages(built_site, page):
 def test_download_runs_alone_and_prints_what_the_page_shows(built_site, cpu_downloads, page, kind):
     language = page.split("/", 1)[0]
     if (language, kind) not in runs_for(page):
-        # Another download of the page ran, and this one holds the same code.
+        # Another download of the page ran, and this one holds the same code; a notebook also
+        # holds the page's outputs and cells that a kernel can run one by one.
         (ran_language, ran_kind), = runs_for(page)
-        problem = different_code(download(built_site.path, page, kind), download(built_site.path, twin(page, ran_language), ran_kind))
-        assert not problem, problem
+        mine = download(built_site.path, page, kind)
+        problems = [different_code(mine, download(built_site.path, twin(page, ran_language), ran_kind))]
+        if kind == "ipynb":
+            notebook = nbformat.read(mine, as_version=4)
+            problems += cells_that_do_not_parse(notebook) + problems_of_attached(f"{page}: {mine.name}", attached_outputs(notebook), shown_outputs(page))
+        assert not any(problems), "\n".join(filter(None, problems))
         return
     ran = cpu_downloads[(page, kind)]
     shown = shown_outputs(page)
@@ -467,6 +495,13 @@ def test_the_runs_do_not_see_the_repository(tmp_path):
     ))
     ran = run_script(path, PLANTED_PAGE)
     assert not ran.error and ran.printed == ["True []\n"], ran
+
+
+def test_a_statement_split_across_cells_is_found():
+    cells = [nbformat.v4.new_code_cell("for i in range(2):"), nbformat.v4.new_code_cell("    print(i)"), nbformat.v4.new_code_cell("x = 1")]
+    found = cells_that_do_not_parse(nbformat.v4.new_notebook(cells=cells))
+    assert [problem.split(":")[0] for problem in found] == ["code cell 1 does not parse on its own", "code cell 2 does not parse on its own"]
+    assert code_tree("\n\n".join(cell.source for cell in cells)), "joined, the cells parse: only a cell-by-cell check finds it"
 
 
 def test_downloads_of_different_code_are_told_apart(tmp_path):
