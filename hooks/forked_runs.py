@@ -2,23 +2,26 @@
 
 The suite runs every snippet twice on CPU, to show that its output is deterministic.
 Importing PyTorch is about two thirds of a short snippet's run (some 1.4 s of CPU), so both
-runs fork a process that has done that import once, instead of starting a new interpreter
-(the pages' downloads, run in new interpreters by tests/downloads, cover what only a new
-interpreter shows, such as a printed address).
+runs fork a process that has done that import once, instead of starting a new interpreter;
+the two runs fork from two servers (tests/conftest.py, CpuRuns). The pages' downloads run
+every page's code in new kernels (tests/downloads).
 
 The forked child still runs the snippet as a fresh script: its own ``__main__``, ``sys.argv``
 and ``sys.path[0]``, the repository root as working directory, the environment and hash
 seed of ``snippet_env("cpu")``, its own standard output and error, and a new seed for
-Python's ``random`` (which reseeds itself in a forked child, as a new process would).
-Two forked runs still tell a snippet that leaves anything to chance apart: each reseeds
-``random`` (tested in tests/snippets/test_forked_runs.py) and reads its own clock.
+Python's ``random`` (which reseeds itself in a forked child, as a new process would). What
+it inherits is its server's: PyTorch's default generator, which PyTorch seeds at random when
+it is imported, and the memory layout, hence the addresses printed. Two runs forked from two
+servers therefore still tell a snippet that leaves anything to chance apart, as two new
+processes would (tested in tests/snippets/test_forked_runs.py); two forks of one server
+would print the same unseeded draw.
 
     with ForkServer() as server:
         run = server.run(path, timeout=120)   # a hooks.snippets_lib.Run
 
 ForkPool runs on up to n servers at once, from several threads. `mkdocs serve` uses one too
 (hooks/snippet_output.py), so that a saved snippet shows its new output sooner; the tests
-check that every snippet prints the same forked as when run as a script.
+check with planted scripts that a forked run sees what a script sees.
 """
 
 from __future__ import annotations

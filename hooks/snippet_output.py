@@ -16,7 +16,8 @@ output that the tests did not produce fails the build.
 
 In ``mkdocs serve`` the runs are forked from a Python that has imported PyTorch once
 (hooks/forked_runs.py): a saved snippet shows its new output about 1.5 s sooner. The tests
-run every snippet both ways and require the same output.
+run every snippet forked too, twice, and require the same output; a planted script shows that
+a forked run sees what `python snippets/…` sees (tests/snippets/test_forked_runs.py).
 """
 
 from __future__ import annotations

@@ -532,7 +532,8 @@ class Made:
 class CpuRuns(Made):
     """path -> [run, run]: two CPU runs of a snippet, made once per test session, each forked
     from a Python that has imported torch already (hooks/forked_runs.py: the child runs the
-    file as `python snippets/…` would, and `mkdocs serve` runs snippets that way). The first
+    file as `python snippets/…` would, and `mkdocs serve` runs snippets that way), the two
+    from two such Pythons. The first
     serves every test that needs a snippet's CPU result, and on a cold cache the session's build
     shows it; the second shows whether the output is deterministic and is the fresh run a page
     is compared with. A new interpreter per run would cost every run PyTorch's import (1.4 s of
@@ -553,12 +554,16 @@ class CpuRuns(Made):
         todo = self.claim(paths)
         if not todo:
             return
-        forked = ForkPool(min(self.workers, len(todo)))
+        # The two runs of a snippet fork from two servers started apart: a forked child inherits
+        # its server's torch generator (seeded at random when torch is imported) and its memory
+        # layout, so two forks of one server would print the same unseeded draw or address.
+        first, second = (ForkPool(min(self.workers, len(todo))) for _ in range(2))
         try:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                list(pool.map(lambda path: self.make(path, lambda: [forked.run(path, DEFAULT_TIMEOUT_S) for _ in range(2)]), todo))
+                list(pool.map(lambda path: self.make(path, lambda: [forked.run(path, DEFAULT_TIMEOUT_S) for forked in (first, second)]), todo))
         finally:
-            forked.close()
+            first.close()
+            second.close()
 
     def __getitem__(self, path: Path):
         path = Path(path).resolve()

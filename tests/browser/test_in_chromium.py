@@ -163,7 +163,11 @@ def found_on(browser, site_url):
             tabs[start].locator("input.md-search__input").fill("")
             tabs[start].locator("input.md-search__input").press("End")  # a key release, on which Material searches
             tabs[start].wait_for_function("() => !/\\d|No matching|没有/.test(document.querySelector('.md-search-result__meta').textContent)")
-        return search(tabs[start], query, site_url)
+        try:
+            return search(tabs[start], query, site_url)
+        except Exception:
+            tabs.pop(start).close()  # the next query starts in a new tab, not in this one's state
+            raise
 
     yield found
     context.close()

@@ -7,15 +7,16 @@ in a fresh kernel with nbclient. It must end without an error and print exactly 
 page shows (CPU), output block by output block; the outputs are taken from the page's
 sources (the snippets' cached runs), not from the download.
 
-The four downloads of a page hold the same code: the English and the Chinese script have the
-same syntax tree, so have their notebooks, cell by cell, and a script holds its notebook's code
-cells (all tested). So each page runs once, one of its four downloads, in turn from page to
-page (Chinese script, English script, Chinese notebook, English notebook, …), so that both
-languages and both kinds run; the other three repeat that run line for line.
-DOWNLOADS_RUN_ALL=1 runs all four. Beside the tests they run one at a time (the tests use the
-other core); a test that finds them not started runs them two at a time. On CUDA (mandatory with REQUIRE_CUDA=1) the
-same downloads run with `DEVICE = "cuda"` and must end without an error; their numbers may
-differ from the page's CPU ones.
+The four downloads of a page hold the same code: the other language's notebook has the same
+syntax tree cell by cell, each script has its notebook's code cells joined (tested for every
+download that does not run). So each page runs once: its notebook, in Chinese and in English
+in turn from page to page. A kernel is where code fails that works in a script (``__file__``,
+``sys.argv``, a statement split across cells) and where each output can be checked against its
+own cells; what fails only in a script is caught by the snippets' runs as scripts
+(tests/snippets). DOWNLOADS_RUN_ALL=1 runs all four. Beside the tests they run one at a time
+(the tests use the other core); a test that finds them not started runs them two at a time.
+On CUDA (mandatory with REQUIRE_CUDA=1) the same downloads run with `DEVICE = "cuda"` and must
+end without an error; their numbers may differ from the page's CPU ones.
 """
 
 from __future__ import annotations
@@ -172,8 +173,7 @@ def runs_for(page: str) -> list[tuple[str, str]]:
     """(language, kind) of the downloads of ``page`` that run; the others hold the same code."""
     if required("DOWNLOADS_RUN_ALL"):
         return [(language, kind) for language in LANGUAGES for kind in RUNNERS]
-    number = NAMES.index(page.split("/", 1)[1])
-    return [(LANGUAGES[number % 2], list(RUNNERS)[number // 2 % 2])]
+    return [(LANGUAGES[NAMES.index(page.split("/", 1)[1]) % 2], "ipynb")]
 
 
 def twin(page: str, language: str) -> str:

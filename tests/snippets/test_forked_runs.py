@@ -1,4 +1,4 @@
-"""The second CPU run of each snippet is forked from a warm Python (hooks/forked_runs.py).
+"""Both CPU runs of each snippet are forked from a warm Python (hooks/forked_runs.py).
 It must see what `python snippets/…` sees, report failures the same way, and still expose a
 snippet whose output depends on chance."""
 
@@ -62,6 +62,20 @@ def test_a_snippet_left_to_chance_prints_differently(server, planted):
     path = planted("import random\nprint(random.random())\n")
     assert run_snippet(path, "cpu").stdout != server.run(path, 60).stdout
     assert server.run(path, 60).stdout != server.run(path, 60).stdout
+
+
+def test_an_unseeded_torch_draw_prints_differently_in_the_two_session_runs(planted):
+    """PyTorch seeds its generator at random when imported and a forked child inherits its
+    server's: two forks of one server print the same draw, so the session's two runs of a
+    snippet (tests/conftest.py, CpuRuns) fork from two servers, as two new processes would differ."""
+    from tests.conftest import CpuRuns
+
+    path = planted("import torch\nprint(torch.rand(1).item(), object())\n")
+    with ForkServer() as one:
+        assert one.run(path, 60).stdout == one.run(path, 60).stdout, "one server: the same draw (why two are needed)"
+    first, second = CpuRuns(workers=1)[path]
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout != second.stdout, first.stdout
 
 
 def test_a_pool_runs_from_several_threads_on_at_most_its_size(planted):
