@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.tour import axe_problems, visit
+from tests.browser.tour import axe_problems, read_through, visit
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +37,7 @@ def test_key_pages_in_the_dark_palette_on_a_phone(browser, site_url):
         problems = []
         for path in KEY_PAGES + ["en/" + p for p in KEY_PAGES]:
             visit(page, site_url + path)
+            read_through(page)
             assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
             problems += axe_problems(page, f"{path or '/'} (dark, {width}px)")
         assert not problems, "\n".join(problems)
@@ -49,6 +50,7 @@ def test_explorer_in_use_has_no_serious_violation(site_url, light):
     problems = []
     for path in ("explorer/", "en/explorer/"):
         visit(light, site_url + path)
+        read_through(light)
         axes = light.locator(".norm-explorer[data-explorer=axes]")
         axes.locator("input[value=mbn]").check()
         axes.locator('rect.nx-cell[data-b="3"][data-t="5"][data-c="1"]').hover()

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.tour import Recorder, all_pages, visit
+from tests.browser.tour import Recorder, all_pages, read_through, render_every_block, visit
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +58,7 @@ def test_pages_fit_a_phone_screen(built_site, browser, site_url):
         page = context.new_page()
         for path in all_pages(built_site):
             visit(page, site_url + path)
+            render_every_block(page)
             assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
     finally:
         context.close()
@@ -79,6 +80,42 @@ def test_wide_formulas_are_tab_stops_and_only_they(browser, site_url):
         assert all(wide == stop for wide, stop in seen), seen
         page.set_viewport_size({"width": 1600, "height": 900})
         page.wait_for_function(f"({SCROLL_TAB_STOPS})().every(([wide, stop]) => wide === stop)", timeout=5000)
+    finally:
+        context.close()
+
+
+SCROLLING_TABLES = SCROLL_TAB_STOPS.replace(".md-typeset .katex-display", ".md-typeset__scrollwrap")
+
+
+def test_a_wide_table_below_the_screen_is_a_tab_stop_once_scrolled_to(browser, site_url):
+    """A block below the screen is not rendered until a reader scrolls near it (site.css), so
+    scrollable.js checks what it holds when it is rendered: the wide table far down the
+    statistics page gets its tab stop then (without that it never did)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        visit(page, site_url + "experiments/statistics/")
+        read_through(page)
+        seen = page.evaluate(SCROLLING_TABLES)
+        assert any(wide for wide, _ in seen), seen
+        assert all(wide == stop for wide, stop in seen), seen
+    finally:
+        context.close()
+
+
+def test_overflow_below_the_screen_is_seen_once_every_block_is_rendered(browser):
+    """Planted: a block below the screen, unrendered (site.css), clips a box wider than the
+    phone, so the page's width alone misses it; render_every_block lets the checks see it."""
+    context = browser.new_context(viewport={"width": 375, "height": 600})
+    try:
+        page = context.new_page()
+        page.set_content(
+            "<style>.md-content__inner > * { content-visibility: auto; contain-intrinsic-size: auto 120px; }</style>"
+            '<div class="md-content__inner"><p style="height: 3000px">text</p>'
+            '<p><span style="display: inline-block; width: 900px">wide</span></p></div>')
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        render_every_block(page)
+        assert page.evaluate("document.documentElement.scrollWidth") > 375
     finally:
         context.close()
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.tour import render_every_block
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -78,6 +79,7 @@ def test_key_pages_look_right(browser, site_url, device, scheme):
                 url_path = path if language == "zh" else "en/" + path
                 page.goto(site_url + url_path, wait_until="load")
                 page.evaluate("document.fonts.ready.then(() => true)")
+                render_every_block(page)
                 where = f"{url_path or '/'} ({device}, {scheme})"
                 if out := page.evaluate(STICKING_OUT):
                     problems.append(f"{where}: sticks out of the article column: {out}")

@@ -66,6 +66,39 @@ def visit(page, url: str) -> None:
     page.evaluate("document.fonts.ready.then(() => true)")
 
 
+# Every block of the article rendered, as if on screen: site.css leaves the blocks below the
+# screen unrendered (content-visibility: auto), and such a block has no colours or positions
+# for axe to read and clips what sticks out of it, so a check of either would pass unseen.
+RENDER_EVERY_BLOCK = """() => new Promise(done => {
+  const style = document.createElement("style");
+  style.textContent = ".md-content__inner > * { content-visibility: visible !important; }";
+  document.head.append(style);
+  requestAnimationFrame(() => requestAnimationFrame(done));
+})"""
+
+# Down the page a screen at a time, as a reader scrolls, so that Chromium renders each block
+# once and the page's scripts see it rendered (scrollable.js marks what scrolls then).
+READ_THROUGH = """async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+    scrollTo(0, y);
+    await frame();
+  }
+  scrollTo(0, 0);
+  await frame();
+}"""
+
+
+def render_every_block(page) -> None:
+    page.evaluate(RENDER_EVERY_BLOCK)
+
+
+def read_through(page) -> None:
+    """Scrolled through as a reader would, then every block rendered, for axe."""
+    page.evaluate(READ_THROUGH)
+    render_every_block(page)
+
+
 @dataclass
 class Tour:
     pages: list[str]
@@ -86,6 +119,7 @@ def _walk(executable: str, args: list[str], site_url: str, pages: list[str]) -> 
             page = context.new_page()
             for path in pages:
                 visit(page, site_url + path)
+                read_through(page)
                 tour.axe += axe_problems(page, path or "/")
                 # Before leaving: let late requests finish, or leaving would abort them.
                 page.wait_for_load_state("networkidle")

@@ -2,7 +2,9 @@
  * What scrolls can be scrolled from the keyboard: a display formula, a table or a notebook cell
  * wider than its column gets tabindex="0", so Tab reaches it and the arrow keys scroll it (WCAG 2.1.1; axe's
  * scrollable-region-focusable). Material does the same for its own code blocks. Checked at load
- * and again when the window is resized; nothing that fits gets an extra tab stop.
+ * and again when the window is resized; nothing that fits gets an extra tab stop. A block of the
+ * article that is not rendered yet (site.css: content-visibility: auto) has no widths to read,
+ * so what it holds is checked when Chromium renders it (contentvisibilityautostatechange).
  */
 (function () {
   "use strict";
@@ -15,8 +17,10 @@
 
   // All widths are read first, then every tabindex is written: a write between two reads made
   // each read lay the page out again (a formula-heavy page was laid out once per formula).
-  function mark() {
-    var nodes = Array.prototype.slice.call(document.querySelectorAll(SELECTOR));
+  function mark(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    var nodes = Array.prototype.slice.call(scope.querySelectorAll(SELECTOR));
+    if (scope !== document && scope.matches(SELECTOR)) nodes.push(scope);
     var scrolls = nodes.map(function (node) {
       return node.scrollWidth > node.clientWidth + 1;
     });
@@ -31,15 +35,23 @@
     });
   }
 
+  // The event does not bubble: it is caught on its way down (capture).
+  document.addEventListener("contentvisibilityautostatechange", function (event) {
+    if (!event.skipped) mark(event.target);
+  }, true);
+
   var pending = 0;
   window.addEventListener("resize", function () {
     window.clearTimeout(pending);
-    pending = window.setTimeout(mark, 150);
+    pending = window.setTimeout(markAll, 150);
   });
   // Checked at load, once the page is laid out and its fonts are in (a font requested before
   // load delays it), and when a font arrives later. Not document.fonts.ready: reading it
   // during the parse made Chromium compute the style of the whole page there and then.
-  if (document.readyState === "complete") mark();
-  else window.addEventListener("load", mark);
-  if (document.fonts && document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", mark);
+  function markAll() {
+    mark(document);
+  }
+  if (document.readyState === "complete") markAll();
+  else window.addEventListener("load", markAll);
+  if (document.fonts && document.fonts.addEventListener) document.fonts.addEventListener("loadingdone", markAll);
 })();
