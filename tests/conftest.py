@@ -54,8 +54,11 @@ def snippets_options() -> dict:
     return dict(mkdocs_config().mdx_configs["pymdownx.snippets"])
 
 
+@functools.lru_cache(maxsize=1)
 def site_prefix() -> str:
-    """The path the site is published under (from site_url), e.g. '/transformer-normalization/'."""
+    """The path the site is published under (from site_url), e.g. '/transformer-normalization/'.
+    Ask first from the main thread: loading mkdocs.yml in two threads at once makes MkDocs see
+    each plugin twice."""
     path = urlsplit(mkdocs_config().site_url).path or "/"
     return path if path.endswith("/") else path + "/"
 
@@ -111,8 +114,8 @@ class SessionSite:
     busy for a minute or two (on a cold cache after the runs, which it shows instead of running
     each snippet again); the tests that read neither, which run first
     (pytest_collection_modifyitems), use the other core meanwhile. Once the site is there, the
-    thread goes on with the jobs test folders gave it at collection (AFTER_BUILD: the downloads'
-    runs), while the tests read the site."""
+    thread goes on with the jobs test folders gave it at collection (AFTER_BUILD: the tour of
+    every page in Chromium, then the downloads' runs), while the tests read the site."""
 
     current: SessionSite | None = None  # this session's, for copy_project's check
 
@@ -257,15 +260,21 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
 
+def serve(site: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """The site in ``site`` served on 127.0.0.1 under its published prefix, from a thread:
+    its base URL (http://127.0.0.1:PORT/prefix/) and the server, to shut down."""
+    prefix = site_prefix()
+    handler = functools.partial(type("H", (_SiteHandler,), {"prefix": prefix}), directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
+
+
 @pytest.fixture(scope="session")
 def site_url(built_site) -> str:
     """Base URL of the built site served on 127.0.0.1, e.g. http://127.0.0.1:PORT/prefix/."""
-    prefix = site_prefix()
-    handler = functools.partial(type("H", (_SiteHandler,), {"prefix": prefix}), directory=str(built_site.path))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    url, server = serve(built_site.path)
+    yield url
     server.shutdown()
 
 
@@ -359,9 +368,12 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
 
 
 SESSION_SITE = pytest.StashKey["SessionSite"]()
-# name -> job(site): what SessionSite's thread runs once the site is built, put there at
-# collection by a test folder's conftest (tests/downloads/conftest.py: the downloads' runs)
+# name -> job(site): what SessionSite's thread runs once the site is built, in this order, put
+# there at collection by a test folder's conftest: the tour of every page in Chromium
+# (tests/browser/conftest.py), then the downloads' runs (tests/downloads/conftest.py)
 AFTER_BUILD = pytest.StashKey[dict]()
+# The fixtures whose results those jobs make: the tests that use them run last.
+MADE_AFTER_BUILD = {"tour", "cpu_downloads"}
 RUN_WORKERS = max(2, min(os.cpu_count() or 2, 8))
 
 
@@ -426,7 +438,7 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
     needed = set()
-    needs = []  # per test: 3 a download's run, 2 the built site or its cache, 1 a snippet's runs, 0 none
+    needs = []  # per test: 3 what is made after the build, 2 the built site or its cache, 1 a snippet's runs, 0 none
     for item in items:
         about = set()
         params = getattr(getattr(item, "callspec", None), "params", {})
@@ -437,10 +449,11 @@ def pytest_collection_modifyitems(config, items):
                 about.add(value.resolve())
         needed |= about
         names = set(getattr(item, "fixturenames", ()))
-        needs.append(3 if "cpu_downloads" in names else 2 if {"built_site", "after_session_build"} & names
+        needs.append(3 if MADE_AFTER_BUILD & names else 2 if {"built_site", "after_session_build"} & names
                      else 1 if about or "cpu_runs" in names else 0)
     # The tests that read none of what SessionSite makes in its thread first; then those that
-    # read the snippets' runs, those that read the site, and last those that read a download's run.
+    # read the snippets' runs, those that read the site, and last those that read the tour or a
+    # download's run.
     if max(needs, default=0) and not config.option.collectonly:
         items[:] = [item for _, item in sorted(zip(needs, items), key=lambda pair: pair[0])]
         config.stash[SESSION_SITE] = SessionSite(config, CpuRuns(workers=RUN_WORKERS), needed, build=max(needs) >= 2)
