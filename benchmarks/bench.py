@@ -489,6 +489,7 @@ def lighthouse_numbers(result: dict) -> dict:
     numbers["tbt"] = audits["total-blocking-time"]["numericValue"]
     numbers["lcp"] = audits["largest-contentful-paint"]["numericValue"]
     numbers["bytes"] = audits["total-byte-weight"]["numericValue"]
+    numbers["bi"] = result.get("environment", {}).get("benchmarkIndex") or float("nan")
     return numbers
 
 
@@ -543,9 +544,11 @@ def report_lighthouse(work: Path, runs: int, kinds: list[str] | None = None, kee
     print("Lighthouse's default mobile emulation (simulated slow 4G, 4× CPU slowdown) and `--preset=desktop`.")
     print(f"Targets: performance ≥ {PERFORMANCE_TARGET['mobile']} on mobile and {PERFORMANCE_TARGET['desktop']} on desktop,")
     print(f"the other three 100, CLS < {CLS_TARGET}; ✗ marks a miss. Each column is its own median;")
-    print("TBT and LCP are Lighthouse's simulated values; KB is what the page transfers, fonts included.\n")
-    print("| page kind | URL | mode | performance | accessibility | best practices | SEO | CLS | TBT ms | LCP s | KB |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("TBT and LCP are Lighthouse's simulated values; KB is what the page transfers, fonts included.")
+    print("BI is Lighthouse's benchmarkIndex of this machine during the runs: the 4× slowdown is relative to")
+    print("it, so a slower moment of the machine (a lower BI) gives a slower \"phone\" and a lower score.\n")
+    print("| page kind | URL | mode | performance | accessibility | best practices | SEO | CLS | TBT ms | LCP s | KB | BI |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     explanations = []
     repeated = 0
     broken: set[str] = set()  # audits this Lighthouse could not run with this Chromium
@@ -565,7 +568,7 @@ def report_lighthouse(work: Path, runs: int, kinds: list[str] | None = None, kee
                     broken |= {id_ for id_, audit in result["audits"].items() if audit.get("scoreDisplayMode") == "error"}
                     weighed |= {ref["id"] for category in result["categories"].values() for ref in category["auditRefs"] if ref["weight"]}
                 if not results or len(results) < runs:
-                    print(f"| {kind} | {prefix}{path} | {mode} | no usable run ✗ | | | | | | | |", flush=True)
+                    print(f"| {kind} | {prefix}{path} | {mode} | no usable run ✗ | | | | | | | | |", flush=True)
                     explanations.append((f"{kind}, {mode}", [problem]))
                     continue
                 numbers = [lighthouse_numbers(result) for result in results]
@@ -578,7 +581,7 @@ def report_lighthouse(work: Path, runs: int, kinds: list[str] | None = None, kee
                 print(f"| {kind} | {prefix}{path} | {mode} | "
                       + " | ".join(cell(name, f"{row[name]:.0f}") for name in CATEGORIES)
                       + f" | {cell('cls', format(row['cls'], '.3f'))} | {row['tbt']:.0f} | {row['lcp'] / 1000:.1f}"
-                      + f" | {row['bytes'] / 1000:.0f} |", flush=True)
+                      + f" | {row['bytes'] / 1000:.0f} | {row['bi']:.0f} |", flush=True)
                 if low:
                     # The run whose performance score is the median one explains the row.
                     middle = sorted(zip(numbers, results), key=lambda pair: pair[0]["performance"])[len(results) // 2][1]
