@@ -21,6 +21,10 @@
     var scope = root && root.querySelectorAll ? root : document;
     var nodes = Array.prototype.slice.call(scope.querySelectorAll(SELECTOR));
     if (scope !== document && scope.matches(SELECTOR)) nodes.push(scope);
+    // A width read inside a block that is not rendered would make Chromium render it now.
+    nodes = nodes.filter(function (node) {
+      return !node.checkVisibility || node.checkVisibility({ contentVisibilityAuto: true });
+    });
     var scrolls = nodes.map(function (node) {
       return node.scrollWidth > node.clientWidth + 1;
     });
