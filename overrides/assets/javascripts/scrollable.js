@@ -21,9 +21,11 @@
     var scope = root && root.querySelectorAll ? root : document;
     var nodes = Array.prototype.slice.call(scope.querySelectorAll(SELECTOR));
     if (scope !== document && scope.matches(SELECTOR)) nodes.push(scope);
-    // A width read inside a block that is not rendered would make Chromium render it now.
+    // A width read inside a block that is not rendered would make Chromium render it now. A
+    // formula can be such a block itself: then what it holds is not rendered.
     nodes = nodes.filter(function (node) {
-      return !node.checkVisibility || node.checkVisibility({ contentVisibilityAuto: true });
+      var inside = node.firstElementChild || node;
+      return !inside.checkVisibility || inside.checkVisibility({ contentVisibilityAuto: true });
     });
     var scrolls = nodes.map(function (node) {
       return node.scrollWidth > node.clientWidth + 1;
@@ -39,7 +41,7 @@
     });
   }
 
-  // The event does not bubble: it is caught on its way down (capture).
+  // Caught on its way down (capture): the event bubbles in Chromium, not in every browser.
   document.addEventListener("contentvisibilityautostatechange", function (event) {
     if (!event.skipped) mark(event.target);
   }, true);
