@@ -552,8 +552,8 @@ class CpuRuns(Made):
     from a Python that has imported torch already (hooks/forked_runs.py: the child runs the
     file as `python snippets/…` would, and `mkdocs serve` runs snippets that way), the two
     from two such Pythons. The first serves every test that needs a snippet's CPU result, and
-    on a cold cache the session's build shows it; the second shows whether the output is deterministic and is the fresh run a page
-    is compared with. A new interpreter per run would cost every run PyTorch's import (1.4 s of
+    on a cold cache the session's build shows it; the second shows whether the output is
+    deterministic and is the fresh run a page is compared with. A new interpreter per run would cost every run PyTorch's import (1.4 s of
     CPU, 95 s per session): the pages' downloads run every page's code in a new kernel
     (tests/downloads), and so does the build for the notebook pages. The snippets the selected
     tests name are run up front, ``workers`` at a time; any other when a test first asks."""

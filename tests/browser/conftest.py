@@ -49,3 +49,13 @@ def tour(built_site, browser, request) -> Tour:
     make it (or failed to), it is made here, and fails here."""
     made = request.config.stash.get(TOUR, None) or Made()
     return made.get("tour", lambda: make_tour(made, built_site))
+
+
+@pytest.fixture
+def phone(browser):
+    """A page 375 px wide in a context of its own, for the tests that plant a fault in it."""
+    context = browser.new_context(viewport={"width": 375, "height": 600})
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -111,21 +111,16 @@ def test_a_wide_table_below_the_screen_is_a_tab_stop_once_scrolled_to(browser, s
         context.close()
 
 
-def test_overflow_below_the_screen_is_seen_once_every_block_is_rendered(browser):
+def test_overflow_below_the_screen_is_seen_once_every_block_is_rendered(phone):
     """Planted: a block below the screen, unrendered (site.css), clips a box wider than the
     phone, so the page's width alone misses it; render_every_block lets the checks see it."""
-    context = browser.new_context(viewport={"width": 375, "height": 600})
-    try:
-        page = context.new_page()
-        page.set_content(
-            "<style>.md-content__inner > * { content-visibility: auto; contain-intrinsic-size: auto 120px; }</style>"
-            '<div class="md-content__inner"><p style="height: 3000px">text</p>'
-            '<p><span style="display: inline-block; width: 900px">wide</span></p></div>')
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375
-        render_every_block(page)
-        assert page.evaluate("document.documentElement.scrollWidth") > 375
-    finally:
-        context.close()
+    phone.set_content(
+        "<style>.md-content__inner > * { content-visibility: auto; contain-intrinsic-size: auto 120px; }</style>"
+        '<div class="md-content__inner"><p style="height: 3000px">text</p>'
+        '<p><span style="display: inline-block; width: 900px">wide</span></p></div>')
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    render_every_block(phone)
+    assert phone.evaluate("document.documentElement.scrollWidth") > 375
 
 
 @pytest.mark.parametrize("path", ["bn-vs-ln/", "en/bn-vs-ln/"])

@@ -94,17 +94,12 @@ def test_key_pages_look_right(browser, site_url, device, scheme):
 # --- planted faults -------------------------------------------------------------------------
 
 
-def test_checks_catch_boxes_and_sticking_out(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 600})
-    try:
-        page = context.new_page()
-        page.set_content(
-            '<html lang="zh"><body><div style="width:320px"><article class="md-content__inner">'
-            '<p>中文</p><div style="width:600px">太宽了</div></article></div></body></html>'
-        )
-        # Private-use code points have no glyph in any font: every one is the same box.
-        assert not chinese_is_drawn(page, "\ue000\ue001\ue002")
-        assert chinese_is_drawn(page)
-        assert page.evaluate(STICKING_OUT)
-    finally:
-        context.close()
+def test_checks_catch_boxes_and_sticking_out(phone):
+    phone.set_content(
+        '<html lang="zh"><body><div style="width:320px"><article class="md-content__inner">'
+        '<p>中文</p><div style="width:600px">太宽了</div></article></div></body></html>'
+    )
+    # Private-use code points have no glyph in any font: every one is the same box.
+    assert not chinese_is_drawn(phone, "\ue000\ue001\ue002")
+    assert chinese_is_drawn(phone)
+    assert phone.evaluate(STICKING_OUT)

@@ -1,7 +1,6 @@
-"""The downloads' runs begin in the session's thread as soon as the site is built
-(tests/conftest.py, SessionSite), one at a time, while the tests that read the site run on the
-other core; each
-download test then waits for its own run only."""
+"""The downloads' runs are made in the session's thread once the site is built and the tour
+is made (tests/conftest.py, SessionSite), one at a time, while the tests that read the site run
+on the other core; each download test then waits for its own run only."""
 
 from __future__ import annotations
 

@@ -12,9 +12,10 @@ syntax tree cell by cell, each script has its notebook's code cells joined (test
 download that does not run). So each page runs once: its notebook, in Chinese and in English
 in turn from page to page. A kernel is where code fails that works in a script (``__file__``,
 ``sys.argv``, a statement split across cells) and where each output can be checked against its
-own cells; what fails only in a script is caught by the snippets' runs, each of which runs
-a file as `python snippets/…` does (tests/snippets). DOWNLOADS_RUN_ALL=1 runs all four. Beside the tests they run one at a time
-(the tests use the other core); a test that finds them not started runs them two at a time.
+own cells; what fails only in a script is caught by the snippets' runs, each of which runs a
+file as `python snippets/…` does (tests/snippets). DOWNLOADS_RUN_ALL=1 runs all four. Beside
+the tests they run one at a time (the tests use the other core); a test that finds them not
+started runs them two at a time.
 On CUDA (mandatory with REQUIRE_CUDA=1) the same downloads run with `DEVICE = "cuda"` and must
 end without an error; their numbers may differ from the page's CPU ones.
 """
