@@ -8,6 +8,7 @@ Skipped with a reason where no Chromium is installed; mandatory with REQUIRE_BRO
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +55,10 @@ def test_explorer_tabs_switch(site_url, page, language, second):
     blocks = tabs.locator(".tabbed-block")
     assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
     tabs.locator(".tabbed-labels label", has_text=second).click()
-    assert blocks.nth(1).is_visible() and not blocks.nth(0).is_visible()
+    # Waited for (expect retries until it holds or 5 s pass): read at once, right after the
+    # click, it failed once in a full run on a busy machine.
+    expect(blocks.nth(1)).to_be_visible()
+    expect(blocks.nth(0)).to_be_hidden()
     assert "def batch_norm" in blocks.nth(1).inner_text()
 
 
