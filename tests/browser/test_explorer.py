@@ -121,7 +121,7 @@ def pool_problems(page) -> list[str]:
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_pointer_highlights_the_pool_of_each_method(site_url, context, language):
     page = context.new_page()
-    page.goto(site_url + PAGES[language], wait_until="networkidle")
+    page.goto(site_url + PAGES[language], wait_until="load")
     problems = pool_problems(page)
     assert not problems, "\n".join(problems)
     # The padded cells are drawn as padding only in the masked view.
@@ -134,7 +134,7 @@ def test_pointer_highlights_the_pool_of_each_method(site_url, context, language)
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_keyboard_moves_the_focus_and_the_highlight(site_url, context, language):
     page = context.new_page()
-    page.goto(site_url + PAGES[language], wait_until="networkidle")
+    page.goto(site_url + PAGES[language], wait_until="load")
     page.mouse.move(0, 0)
     choose(page, "ln", None)
     radio = axes(page).locator("input[value=ln]")
@@ -169,10 +169,10 @@ def test_keyboard_moves_the_focus_and_the_highlight(site_url, context, language)
 
 def test_ui_strings_follow_the_page_language(site_url, context):
     page = context.new_page()
-    page.goto(site_url + PAGES["zh"], wait_until="networkidle")
+    page.goto(site_url + PAGES["zh"], wait_until="load")
     assert axes(page).locator("legend").inner_text() == "归一化方法"
     assert page.locator(".nx-step").inner_text() == "跑一个训练步"
-    page.goto(site_url + PAGES["en"], wait_until="networkidle")
+    page.goto(site_url + PAGES["en"], wait_until="load")
     assert axes(page).locator("legend").inner_text() == "Normalization method"
     assert page.locator(".nx-step").inner_text() == "Run one training step"
 
@@ -181,7 +181,7 @@ def test_a_phone_can_tap_and_nothing_overflows(browser, site_url):
     context = browser.new_context(viewport={"width": 375, "height": 740}, has_touch=True, is_mobile=True)
     try:
         page = context.new_page()
-        page.goto(site_url + PAGES["en"], wait_until="networkidle")
+        page.goto(site_url + PAGES["en"], wait_until="load")
         # (That the page is no wider than the phone is test_in_chromium.py's, for every page.)
         for widget in page.locator(".norm-explorer").all():
             box = widget.bounding_box()
@@ -307,7 +307,7 @@ def play(page) -> list[str]:
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_live_numbers_agree_with_torch_nn(site_url, context, language):
     page = context.new_page()
-    page.goto(site_url + PAGES[language], wait_until="networkidle")
+    page.goto(site_url + PAGES[language], wait_until="load")
     problems = play(page)
     assert not problems, "\n".join(problems)
 
@@ -315,7 +315,7 @@ def test_live_numbers_agree_with_torch_nn(site_url, context, language):
 def test_live_readout_shows_batchnorm_moving_and_layernorm_not(site_url, context):
     """The sentence under the tables reports what the snippet prints at δ = 2."""
     page = context.new_page()
-    page.goto(site_url + PAGES["en"], wait_until="networkidle")
+    page.goto(site_url + PAGES["en"], wait_until="load")
     live = page.locator(".norm-explorer[data-explorer=live]")
     live.locator("input[type=range]").focus()
     for _ in range(4):
@@ -345,7 +345,7 @@ def test_comparison_catches_a_planted_fault(site_url, context, original, planted
     page = context.new_page()
     page.route("**/explorer.js", lambda route: route.fulfill(
         status=200, content_type="application/javascript", body=source.replace(original, planted)))
-    page.goto(site_url + PAGES["en"], wait_until="networkidle")
+    page.goto(site_url + PAGES["en"], wait_until="load")
     problems = play(page)
     assert any(problem.startswith(named) for problem in problems), problems
 
@@ -358,7 +358,7 @@ def test_pool_check_catches_a_planted_fault(site_url, context):
     page = context.new_page()
     page.route("**/explorer.js", lambda route: route.fulfill(
         status=200, content_type="application/javascript", body=source.replace(original, "var size = opts.groups")))
-    page.goto(site_url + PAGES["en"], wait_until="networkidle")
+    page.goto(site_url + PAGES["en"], wait_until="load")
     problems = pool_problems(page)
     named = [problem.split(":")[0] for problem in problems]
     assert named == [f"gn G={g} at {key}" for method, g, key, _ in CASES if method == "gn"], problems

@@ -30,7 +30,7 @@ def page(browser):
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_a_figure_opens_larger_and_closes_with_escape(site_url, page, language):
-    page.goto(site_url + LANGUAGE[language] + "layernorm-family/", wait_until="networkidle")
+    page.goto(site_url + LANGUAGE[language] + "layernorm-family/", wait_until="load")
     figure = page.locator("article a.glightbox img").first
     small = figure.bounding_box()
     # hooks/lightbox_figures.py: GLightbox loads when a reader goes to open a figure.
@@ -50,7 +50,7 @@ def test_a_figure_opens_larger_and_closes_with_escape(site_url, page, language):
 
 @pytest.mark.parametrize(("language", "second"), [("zh", "从零实现"), ("en", "From scratch")])
 def test_explorer_tabs_switch(site_url, page, language, second):
-    page.goto(site_url + LANGUAGE[language] + "explorer/", wait_until="networkidle")
+    page.goto(site_url + LANGUAGE[language] + "explorer/", wait_until="load")
     tabs = page.locator(".tabbed-set").first
     blocks = tabs.locator(".tabbed-block")
     assert blocks.nth(0).is_visible() and not blocks.nth(1).is_visible()
@@ -64,7 +64,7 @@ def test_explorer_tabs_switch(site_url, page, language, second):
 
 @pytest.mark.parametrize(("language", "to_dark", "copy"), [("zh", "切换到深色模式", "复制"), ("en", "Switch to dark mode", "Copy to clipboard")])
 def test_palette_toggle_and_copy_buttons(site_url, page, language, to_dark, copy):
-    page.goto(site_url + LANGUAGE[language] + "bn-vs-ln/", wait_until="networkidle")
+    page.goto(site_url + LANGUAGE[language] + "bn-vs-ln/", wait_until="load")
     assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
     # palette.js adds no color-scheme tag to a light page: adding one restyles every element
     page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(done, 50)))")
@@ -90,7 +90,7 @@ def test_the_palette_is_remembered_and_follows_the_system_until_chosen(browser, 
     try:
         scheme = "document.body.dataset.mdColorScheme"
         shown = "[...document.querySelectorAll('form[data-palette] label')].filter(l => !l.hidden).map(l => l.title)"
-        page.goto(site_url + "en/bn-vs-ln/", wait_until="networkidle")
+        page.goto(site_url + "en/bn-vs-ln/", wait_until="load")
         assert page.evaluate(scheme) == "slate"
         assert page.evaluate(shown) == ["Switch to light mode"]
         assert page.evaluate("document.querySelector('[data-md-component=palette]')") is None
@@ -101,19 +101,19 @@ def test_the_palette_is_remembered_and_follows_the_system_until_chosen(browser, 
         page.goto(site_url + "en/basics/", wait_until="load")
         assert page.evaluate(scheme) == "slate", "Material's inline script did not read what palette.js stored"
         page.unroute("**/*.js")
-        page.goto(site_url + "en/bn-vs-ln/", wait_until="networkidle")
+        page.goto(site_url + "en/bn-vs-ln/", wait_until="load")
         page.emulate_media(color_scheme="light")  # not chosen yet: the page follows the system
         page.wait_for_function(f"{scheme} === 'default'")
         page.locator("form[data-palette] label:not([hidden])").click()
         assert page.evaluate(scheme) == "slate"
-        page.goto(site_url + "en/basics/", wait_until="networkidle")
+        page.goto(site_url + "en/basics/", wait_until="load")
         assert page.evaluate(scheme) == "slate", "the reader's choice did not carry to the next page"
         assert page.evaluate(shown) == ["Switch to light mode"]
         page.locator("form[data-palette] input:checked").focus()
         page.keyboard.press("Enter")
         assert page.evaluate(scheme) == "default"
         page.emulate_media(color_scheme="dark")
-        page.reload(wait_until="networkidle")
+        page.reload(wait_until="load")
         assert page.evaluate(scheme) == "default", "the reader's choice gave way to the system's"
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
     finally:
