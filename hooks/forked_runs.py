@@ -1,9 +1,10 @@
 """Snippet runs forked from a Python that has already imported PyTorch.
 
-The suite runs every snippet twice on CPU, to show that its output is deterministic.
-Importing PyTorch is about two thirds of a short snippet's run (some 1.4 s of CPU), so both
-runs fork a process that has done that import once, instead of starting a new interpreter;
-the two runs fork from two servers (tests/conftest.py, CpuRuns). The pages' downloads run
+The suite runs every snippet on CPU, and a second time where the output cache does not hold
+its output yet, to show that the output is deterministic. Importing PyTorch is about two
+thirds of a short snippet's run (some 1.4 s of CPU), so each run forks a process that has done
+that import once, instead of starting a new interpreter; two runs of one snippet fork from two
+servers (tests/conftest.py, CpuRuns). The pages' downloads run
 every page's code in new kernels (tests/downloads).
 
 The forked child still runs the snippet as a fresh script: its own ``__main__``, ``sys.argv``

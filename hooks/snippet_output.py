@@ -16,7 +16,8 @@ output that the tests did not produce fails the build.
 
 In ``mkdocs serve`` the runs are forked from a Python that has imported PyTorch once
 (hooks/forked_runs.py): a saved snippet shows its new output about 1.5 s sooner. The tests
-run every snippet forked too, twice, and require the same output; a planted script shows that
+run every snippet forked too, and require a shown output to be the same in two runs (the
+session's two, or the session's and the cached one); a planted script shows that
 a forked run sees what `python snippets/…` sees (tests/snippets/test_forked_runs.py).
 """
 
@@ -149,11 +150,17 @@ def uncached(pages) -> list[Path]:
     return sorted(p for p in wanted if not (CACHE / f"{cache_key(p)}.txt").exists())
 
 
+def cached_stdout(path: Path) -> str | None:
+    """What the cache holds as ``path``'s CPU output now, or None."""
+    cached = CACHE / f"{cache_key(path)}.txt"
+    return cached.read_text(encoding="utf-8") if cached.exists() else None
+
+
 def snippet_stdout(path: Path, where: str, docs_dir: Path | None = None) -> str:
     """What ``path`` prints on CPU, from the cache or from a fresh run."""
-    cached = CACHE / f"{cache_key(path)}.txt"
-    if cached.exists():
-        return cached.read_text(encoding="utf-8")
+    cached = cached_stdout(path)
+    if cached is not None:
+        return cached
     if only_cached():
         raise PluginError(
             f"{where}: no verified output of {path.relative_to(ROOT).as_posix()} in .cache/snippet-output/ "

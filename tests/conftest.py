@@ -140,19 +140,20 @@ class SessionSite:
     def _make(self) -> None:
         try:
             started = time.perf_counter()
+            from hooks.snippet_output import remember
+
             self.runs.prefetch(self.needed)
             if self.needed:
-                self.seconds[f"{len(self.needed)} snippets run twice"] = time.perf_counter() - started
+                twice = len(self.needed & self.runs.twice)
+                self.seconds[f"{len(self.needed)} snippets run ({twice} of them twice)"] = time.perf_counter() - started
             if not self.build:
                 return
             started = time.perf_counter()
-            from hooks.snippet_output import remember, uncached
-
-            if uncached((ROOT / "docs").rglob("*.md")):
-                # A cold cache (a fresh clone): the suite runs every snippet on CPU anyway, so
-                # the build shows those runs' output instead of running each snippet again.
-                for path, runs in self.runs.items():
-                    remember(path, runs[0])
+            # Outputs the cache did not hold (all on a fresh clone): the build shows this
+            # session's first run of each instead of running the snippet again; the second run
+            # is the fresh one its page is compared with.
+            for path in sorted(self.needed & self.runs.twice):
+                remember(path, self.runs[path][0])
             pages = self.config.getoption("page")
             chosen = ["--config-file", str(pages_config(pages))] if pages else []
             with self.lock:
@@ -373,8 +374,9 @@ SESSION_SITE = pytest.StashKey["SessionSite"]()
 # there at collection by a test folder's conftest: the tour of every page in Chromium
 # (tests/browser/conftest.py), then the downloads' runs (tests/downloads/conftest.py)
 AFTER_BUILD = pytest.StashKey[dict]()
-# The fixtures whose results those jobs make: the tests that use them run last.
-MADE_AFTER_BUILD = {"tour", "cpu_downloads"}
+# The fixtures whose results those jobs make: the tests that use them run last, the downloads'
+# first (a test makes its offered run itself while the thread beside it is still on the tour).
+MADE_AFTER_BUILD = ("cpu_downloads", "tour")
 RUN_WORKERS = max(2, min(os.cpu_count() or 2, 8))
 
 
@@ -439,7 +441,7 @@ def pytest_collection_modifyitems(config, items):
             config.hook.pytest_deselected(items=dropped)
             items[:] = kept
     needed = set()
-    needs = []  # per test: 3 what is made after the build, 2 the built site or its cache, 1 a snippet's runs, 0 none
+    needs = []  # per test: 4 the tour, 3 a download's run, 2 the built site or its cache, 1 a snippet's runs, 0 none
     for item in items:
         about = set()
         params = getattr(getattr(item, "callspec", None), "params", {})
@@ -450,14 +452,20 @@ def pytest_collection_modifyitems(config, items):
                 about.add(value.resolve())
         needed |= about
         names = set(getattr(item, "fixturenames", ()))
-        needs.append(3 if MADE_AFTER_BUILD & names else 2 if {"built_site", "after_session_build"} & names
+        made_after = [3 + i for i, name in enumerate(MADE_AFTER_BUILD) if name in names]
+        needs.append(max(made_after) if made_after else 2 if {"built_site", "after_session_build"} & names
                      else 1 if about or "cpu_runs" in names else 0)
     # The tests that read none of what SessionSite makes in its thread first; then those that
-    # read the snippets' runs, those that read the site, and last those that read the tour or a
-    # download's run.
+    # read the snippets' runs, those that read the site, those that read a download's run, and
+    # last those that read the tour.
     if max(needs, default=0) and not config.option.collectonly:
         items[:] = [item for _, item in sorted(zip(needs, items), key=lambda pair: pair[0])]
-        config.stash[SESSION_SITE] = SessionSite(config, CpuRuns(workers=RUN_WORKERS), needed, build=max(needs) >= 2)
+        from hooks.snippet_output import uncached
+
+        # Read before the build fills the cache: the outputs it does not hold yet.
+        cold = {path.resolve() for path in uncached((ROOT / "docs").rglob("*.md"))}
+        runs = CpuRuns(workers=RUN_WORKERS, twice=cold)
+        config.stash[SESSION_SITE] = SessionSite(config, runs, needed, build=max(needs) >= 2)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -502,14 +510,49 @@ def pages_config(given: list[str], root: Path = ROOT) -> Path:
 
 class Made:
     """Results made once per session, some by a thread beside the tests: a key is done, being
-    made (with an event set when it is), or not started. A test asking for a key being made
-    waits for that key only; one nobody made (or whose making failed) it makes itself."""
+    made (with an event set when it is), offered (queued, with how to make it), or not started.
+    A test asking for a key being made waits for that key only, and meanwhile makes offered
+    ones (when the thread beside it is on its last jobs, the test's core would idle otherwise);
+    an offered key it asks for it makes itself at once; one nobody made (or whose making failed)
+    it makes itself."""
 
     def __init__(self):
         self.done: dict = {}
         self.running: dict = {}
+        self.offered: dict = {}  # key -> how, in the order they are to be made
         self.lock = threading.Lock()
         self.stopping = threading.Event()  # the session is ending: start nothing new
+
+    def offer(self, jobs: dict) -> None:
+        """Keys (-> how to make each) for work() or a waiting get(), unless made or being made."""
+        with self.lock:
+            for key, how in jobs.items():
+                if key not in self.done and key not in self.running:
+                    self.offered.setdefault(key, how)
+
+    def take(self, key=None):
+        """(key, how) of an offered key (the first, or ``key``), now being made by the caller;
+        None where there is none."""
+        with self.lock:
+            if self.stopping.is_set() or not self.offered or (key is not None and key not in self.offered):
+                return None
+            key = next(iter(self.offered)) if key is None else key
+            how = self.offered.pop(key)
+            self.running[key] = threading.Event()
+        return key, how
+
+    def work(self) -> None:
+        """Make offered keys, one after another, until none is left."""
+        while (job := self.take()) is not None:
+            self.make_for_others(*job)
+
+    def make_for_others(self, key, how) -> None:
+        """make(), where a failure is left to the test that reads ``key``: it finds the key not
+        made, makes it again and fails there, with its own error."""
+        try:
+            self.make(key, how)
+        except Exception:  # noqa: BLE001
+            pass
 
     def claim(self, keys, order=None) -> list:
         """The keys nobody has made or is making, now marked as being made by the caller."""
@@ -530,11 +573,18 @@ class Made:
                 self.running.pop(key).set()
 
     def get(self, key, make_now):
-        """``key``'s result: done, waited for where it is being made, else ``make_now()``."""
+        """``key``'s result: done; made now where it is offered; waited for where it is being
+        made, making offered keys meanwhile; else ``make_now()``."""
+        if (job := self.take(key)) is not None:
+            self.make(*job)
         with self.lock:
             found, running = self.done.get(key), self.running.get(key)
+        while found is None and running is not None and not running.is_set():
+            if (job := self.take()) is None:
+                running.wait()
+            else:
+                self.make_for_others(*job)
         if found is None and running is not None:
-            running.wait()
             with self.lock:
                 found = self.done.get(key)
         if found is None:
@@ -543,24 +593,35 @@ class Made:
                 running = self.running.get(key)
             if running is not None:
                 running.wait()
-            found = self.done[key]
+            with self.lock:
+                found = self.done.get(key)
+            if found is None:
+                raise RuntimeError(f"{key!r} was not made: the session is ending")
         return found
 
 
 class CpuRuns(Made):
-    """path -> [run, run]: two CPU runs of a snippet, made once per test session, each forked
-    from a Python that has imported torch already (hooks/forked_runs.py: the child runs the
-    file as `python snippets/…` would, and `mkdocs serve` runs snippets that way), the two
-    from two such Pythons. The first serves every test that needs a snippet's CPU result, and
-    on a cold cache the session's build shows it; the second shows whether the output is
-    deterministic and is the fresh run a page is compared with. A new interpreter per run would cost every run PyTorch's import (1.4 s of
-    CPU, 95 s per session): the pages' downloads run every page's code in a new kernel
-    (tests/downloads), and so does the build for the notebook pages. The snippets the selected
-    tests name are run up front, ``workers`` at a time; any other when a test first asks."""
+    """path -> [run] or [run, run]: CPU runs of a snippet, made once per test session, each
+    forked from a Python that has imported torch already (hooks/forked_runs.py: the child runs
+    the file as `python snippets/…` would, and `mkdocs serve` runs snippets that way), a second
+    one from a second such Python. The first run serves every test that needs a snippet's CPU
+    result. A page is compared with a run that did not produce what it shows, and a shown
+    output must print the same twice: where the output cache held a snippet's output when the
+    session began (an earlier run made it), the first run is that other run; where it did not
+    (a fresh clone, an edited snippet), the session's build shows the first run, and a second
+    run is made, in ``twice``. Without ``twice`` every snippet runs twice.
+    A new interpreter per run would cost every run PyTorch's import (1.4 s of CPU, 95 s per
+    session): the pages' downloads run every page's code in a new kernel (tests/downloads), and
+    so does the build for the notebook pages. The snippets the selected tests name are run up
+    front, ``workers`` at a time; any other when a test first asks."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, twice: set | None = None):
         super().__init__()
         self.workers = workers
+        self.twice = twice
+
+    def runs_of(self, path: Path) -> int:
+        return 2 if self.twice is None or path in self.twice else 1
 
     def prefetch(self, paths) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -577,7 +638,7 @@ class CpuRuns(Made):
         first, second = (ForkPool(min(self.workers, len(todo))) for _ in range(2))
         try:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                list(pool.map(lambda path: self.make(path, lambda: [forked.run(path, DEFAULT_TIMEOUT_S) for forked in (first, second)]), todo))
+                list(pool.map(lambda path: self.make(path, lambda: [forked.run(path, DEFAULT_TIMEOUT_S) for forked in (first, second)[: self.runs_of(path)]]), todo))
         finally:
             first.close()
             second.close()

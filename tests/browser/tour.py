@@ -1,8 +1,9 @@
 """One walk through every built page in Chromium, shared by the tests that check every page.
 
 The walk loads each page once, at desktop width in the light palette, and keeps what each
-check needs: every request and console error (tests/browser/test_in_chromium.py) and
-axe-core's serious and critical violations (tests/browser/test_accessibility.py). axe takes
+check needs: every request and console error (tests/browser/test_in_chromium.py), axe-core's
+serious and critical violations (tests/browser/test_accessibility.py), and, with the window
+narrowed to a phone's 375 px, whether the page got wider than that (test_in_chromium.py). axe takes
 most of the time, about a second a page, nearly all of it in its colour-contrast rule; so two
 Chromiums walk half the pages each, in two threads (Playwright's synchronous API wants one
 instance per thread).
@@ -105,6 +106,11 @@ class Tour:
     requests: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # failed requests, HTTP errors, console errors
     axe: list[str] = field(default_factory=list)
+    too_wide: list[str] = field(default_factory=list)  # 'path: width px' of a page wider than a phone
+
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 800}
 
 
 def _walk(executable: str, args: list[str], site_url: str, pages: list[str]) -> Tour:
@@ -113,14 +119,21 @@ def _walk(executable: str, args: list[str], site_url: str, pages: list[str]) -> 
     tour = Tour(pages)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=args)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light", locale="zh-CN")
+        context = browser.new_context(viewport=DESKTOP, color_scheme="light", locale="zh-CN")
         recorder = Recorder(context)
         try:
             page = context.new_page()
             for path in pages:
+                page.set_viewport_size(DESKTOP)
                 visit(page, site_url + path)
                 read_through(page)
                 tour.axe += axe_problems(page, path or "/")
+                # Every block rendered still: a wide formula must scroll in its own box, and
+                # nothing may make the page itself wider than the phone.
+                page.set_viewport_size(PHONE)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > PHONE["width"]:
+                    tour.too_wide.append(f"{path or '/'}: {width} px")
                 # Before leaving: let late requests finish, or leaving would abort them.
                 page.wait_for_load_state("networkidle")
         finally:
@@ -142,4 +155,5 @@ def tour_every_page(executable: str, args: list[str], site_url: str, pages: list
         tour.requests += part.requests
         tour.problems += part.problems
         tour.axe += part.axe
+        tour.too_wide += part.too_wide
     return tour

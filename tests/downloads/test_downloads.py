@@ -14,8 +14,8 @@ in turn from page to page. A kernel is where code fails that works in a script (
 ``sys.argv``, a statement split across cells) and where each output can be checked against its
 own cells; what fails only in a script is caught by the snippets' runs, each of which runs a
 file as `python snippets/…` does (tests/snippets). DOWNLOADS_RUN_ALL=1 runs all four. Beside
-the tests they run one at a time (the tests use the other core); a test that finds them not
-started runs them two at a time.
+the tests they run one at a time (the tests use the other core); a test that finds its own run
+not started makes it itself, and one that waits for its own makes other runs meanwhile.
 On CUDA (mandatory with REQUIRE_CUDA=1) the same downloads run with `DEVICE = "cuda"` and must
 end without an error; their numbers may differ from the page's CPU ones.
 """
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import functools
 import json
 import os
 import re
@@ -182,10 +183,10 @@ def twin(page: str, language: str) -> str:
 
 
 class Runs(Made):
-    """Every download that runs, ``workers`` at a time, once per session; each test reads its own. On a
-    full run they start in the session's thread as soon as the site is built
-    (tests/downloads/conftest.py), while other tests read the site; a test waits for its own
-    run only."""
+    """Every download that runs, once per session; each test reads its own. On a full run they
+    are offered at collection and made in the session's thread, ``workers`` at a time, once the
+    site is built and toured (tests/downloads/conftest.py), while other tests read the site; a
+    test makes its own run where nobody has started it, and makes others while it waits."""
 
     def __init__(self, device: str, workers: int = 2):
         super().__init__()
@@ -193,19 +194,30 @@ class Runs(Made):
         self.site: Path | None = None
         self.seconds = 0.0
 
+    def offer_pages(self, pages: set[str]) -> None:
+        """The runs of these pages, offered (Made.offer) to whoever works or waits: they run in
+        the site that ``site`` names by then."""
+        jobs = {(twin(page, language), kind) for page in pages for language, kind in runs_for(page)}
+        ordered = sorted(jobs, key=lambda job: (job[1] != "ipynb", job))  # notebooks first: they take longest
+        self.offer({job: functools.partial(self.run, job) for job in ordered})
+
     def prefetch(self, site: Path, pages: set[str]) -> None:
         self.site = site
-        jobs = {(twin(page, language), kind) for page in pages for language, kind in runs_for(page)}
-        todo = self.claim(jobs, order=lambda job: (job[1] != "ipynb", job))  # notebooks first: they take longest
-        if not todo:
-            return
+        self.offer_pages(pages)
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            list(pool.map(lambda job: self.make(job, lambda: RUNNERS[job[1]](download(site, *job), job[0], self.device)), todo))
+            list(pool.map(lambda _: self.work(), range(self.workers)))
         self.seconds += time.perf_counter() - started
 
+    def run(self, job: tuple[str, str]) -> Ran:
+        page, kind = job
+        return RUNNERS[kind](download(self.site, page, kind), page, self.device)
+
     def __getitem__(self, job: tuple[str, str]) -> Ran:
-        return self.get(job, lambda: self.prefetch(self.site, {job[0]}))
+        # Offered where nobody has made it (or its making failed): get() then makes it here, and
+        # an error fails the test that reads it. Where it is done or being made, nothing changes.
+        self.offer({job: functools.partial(self.run, job)})
+        return self.get(job, lambda: None)
 
 
 RUN_TEST = "test_download_runs_alone_and_prints_what_the_page_shows"

@@ -64,15 +64,14 @@ def test_a_snippet_left_to_chance_prints_differently(server, planted):
     assert server.run(path, 60).stdout != server.run(path, 60).stdout
 
 
-def test_an_unseeded_torch_draw_prints_differently_in_the_two_session_runs(planted):
+def test_an_unseeded_torch_draw_prints_differently_in_the_two_session_runs(server, planted):
     """PyTorch seeds its generator at random when imported and a forked child inherits its
     server's: two forks of one server print the same draw, so the session's two runs of a
     snippet (tests/conftest.py, CpuRuns) fork from two servers, as two new processes would differ."""
     from tests.conftest import CpuRuns
 
     path = planted("import torch\nprint(torch.rand(1).item(), object())\n")
-    with ForkServer() as one:
-        assert one.run(path, 60).stdout == one.run(path, 60).stdout, "one server: the same draw (why two are needed)"
+    assert server.run(path, 60).stdout == server.run(path, 60).stdout, "one server: the same draw (why two are needed)"
     first, second = CpuRuns(workers=1)[path]
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     assert first.stdout != second.stdout, first.stdout

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.conftest import CpuRuns, SessionSite, copy_project
+from tests.conftest import CpuRuns, Made, SessionSite, copy_project
 
 
 def test_a_run_being_made_is_waited_for_not_made_again(planted, tmp_path):
@@ -42,3 +42,55 @@ def test_no_copy_of_the_project_with_its_cache_while_the_session_build_fills_it(
     with pytest.raises(RuntimeError, match="after_session_build"):
         copy_project(tmp_path / "project")
     copy_project(tmp_path / "bare", with_cache=False)  # a copy without the cache is fine
+
+
+def test_a_second_run_only_where_the_cache_did_not_hold_the_output(tmp_path):
+    """Where the output cache held a snippet's output as the session began, that earlier run is
+    the other run its page and its first run are compared with; elsewhere the session makes a
+    second one (CpuRuns' ``twice``). One pair of fork servers for both snippets."""
+    cached, edited = tmp_path / "cached.py", tmp_path / "edited.py"
+    cached.write_text("print('from the cache')\n", encoding="utf-8")
+    edited.write_text("print('edited since')\n", encoding="utf-8")
+    runs = CpuRuns(workers=1, twice={edited.resolve()})
+    runs.prefetch([cached.resolve(), edited.resolve()])
+    assert [run.stdout for run in runs[cached]] == ["from the cache\n"]
+    assert [run.stdout for run in runs[edited]] == ["edited since\n"] * 2
+    assert CpuRuns(workers=1).runs_of(cached.resolve()) == 2, "without a cache to go by, every snippet runs twice"
+
+
+def test_an_offered_key_is_made_by_the_test_that_asks_for_it():
+    made = Made()
+    made.offer({"a": lambda: threading.current_thread().name})
+    assert made.get("a", make_now=lambda: pytest.fail("made again")) == threading.current_thread().name
+    assert not made.offered
+
+
+def test_a_test_waiting_for_a_key_makes_offered_ones_meanwhile():
+    """The thread beside the tests is on its last job: the waiting test's core does the rest."""
+    made, release = Made(), threading.Event()
+    assert made.claim(["slow"]) == ["slow"]
+    beside = threading.Thread(target=made.make, args=("slow", lambda: release.wait(60) and "slow done"))
+    beside.start()
+    made.offer({"next": lambda: threading.current_thread().name, "last": lambda: release.set() or "last done"})
+    assert made.get("slow", make_now=lambda: pytest.fail("made again")) == "slow done"
+    beside.join()
+    assert made.done == {"slow": "slow done", "next": threading.current_thread().name, "last": "last done"}
+
+
+def test_a_failure_while_helping_is_left_to_the_test_that_reads_that_key():
+    made, calls = Made(), []
+
+    def fails():
+        calls.append("run")
+        raise RuntimeError("planted: the download could not start")
+
+    assert made.claim(["mine"]) == ["mine"]
+    made.offer({"other": fails})
+    beside = threading.Thread(target=lambda: (time.sleep(0.2), made.make("mine", lambda: "mine done")))
+    beside.start()
+    assert made.get("mine", make_now=lambda: pytest.fail("made again")) == "mine done"  # helped, and was not failed by it
+    beside.join()
+    made.offer({"other": fails})  # as Runs.__getitem__ offers the key it reads
+    with pytest.raises(RuntimeError, match="planted"):
+        made.get("other", make_now=lambda: None)
+    assert calls == ["run", "run"]
