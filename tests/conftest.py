@@ -115,7 +115,7 @@ class SessionSite:
     each snippet again); the tests that read neither, which run first
     (pytest_collection_modifyitems), use the other core meanwhile. Once the site is there, the
     thread goes on with the jobs test folders gave it at collection (AFTER_BUILD: the tour of
-    every page in Chromium, then the downloads' runs), while the tests read the site."""
+    every page in Chromium, the downloads' runs, the Nu checker's), while the tests read the site."""
 
     current: SessionSite | None = None  # this session's, for copy_project's check
 
@@ -372,7 +372,8 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
 SESSION_SITE = pytest.StashKey["SessionSite"]()
 # name -> job(site): what SessionSite's thread runs once the site is built, in this order, put
 # there at collection by a test folder's conftest: the tour of every page in Chromium
-# (tests/browser/conftest.py), then the downloads' runs (tests/downloads/conftest.py)
+# (tests/browser/conftest.py), the downloads' runs (tests/downloads/conftest.py), then the Nu
+# checker's run (tests/site/conftest.py)
 AFTER_BUILD = pytest.StashKey[dict]()
 # The fixtures whose results those jobs make: the tests that use them run last, the downloads'
 # first (a test makes its offered run itself while the thread beside it is still on the tour).
@@ -551,7 +552,7 @@ class Made:
         made, makes it again and fails there, with its own error."""
         try:
             self.make(key, how)
-        except Exception:  # noqa: BLE001
+        except (Exception, pytest.skip.Exception, pytest.fail.Exception):  # noqa: BLE001
             pass
 
     def claim(self, keys, order=None) -> list:

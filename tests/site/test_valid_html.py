@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, skip_or_fail
+from tests.conftest import ROOT, Made, skip_or_fail
 from tests.node.install import VNU_JAR
 
 REQUIRE = "REQUIRE_VALIDATOR"
@@ -197,10 +197,20 @@ def sort_out(errors: list[Error], upstream: list[Upstream]) -> tuple[list[Error]
     return ours, explained
 
 
+def check_site(site: Path) -> tuple[list[Error], dict[Upstream, int]]:
+    messages = run_vnu(our_documents(site)) + run_vnu(our_stylesheets(site), "--css")
+    return sort_out(errors_of(messages, site), UPSTREAM)
+
+
 @pytest.fixture(scope="module")
-def site_check(built_site) -> tuple[list[Error], dict[Upstream, int]]:
-    messages = run_vnu(our_documents(built_site.path)) + run_vnu(our_stylesheets(built_site.path), "--css")
-    return sort_out(errors_of(messages, built_site.path), UPSTREAM)
+def site_check(built_site, request) -> tuple[list[Error], dict[Upstream, int]]:
+    """Made in the session's thread once its other jobs are done (tests/site/conftest.py), or
+    here where that has not started it yet, or failed: then it fails, or skips, here."""
+    from tests.site.conftest import VALIDATION
+
+    made = request.config.stash.get(VALIDATION, None) or Made()
+    made.offer({"site": functools.partial(check_site, built_site.path)})
+    return made.get("site", make_now=lambda: None)
 
 
 @pytest.mark.slow

@@ -94,3 +94,15 @@ def test_a_failure_while_helping_is_left_to_the_test_that_reads_that_key():
     with pytest.raises(RuntimeError, match="planted"):
         made.get("other", make_now=lambda: None)
     assert calls == ["run", "run"]
+
+
+def test_a_skip_in_the_thread_beside_is_left_to_the_test_that_reads_the_key():
+    """pytest.skip and pytest.fail raise BaseExceptions: in the session's thread they must not
+    end the thread's other jobs; the reading test makes the key again and skips there."""
+    made = Made()
+    made.offer({"checked": lambda: pytest.skip("planted: no Java")})
+    made.work()
+    assert "checked" not in made.done and not made.running
+    made.offer({"checked": lambda: pytest.skip("planted: no Java")})
+    with pytest.raises(pytest.skip.Exception, match="planted"):
+        made.get("checked", make_now=lambda: None)
