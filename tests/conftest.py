@@ -370,10 +370,11 @@ def copy_project(destination: Path, with_cache: bool = True) -> Path:
 
 
 SESSION_SITE = pytest.StashKey["SessionSite"]()
-# name -> job(site): what SessionSite's thread runs once the site is built, in this order, put
-# there at collection by a test folder's conftest: the tour of every page in Chromium
-# (tests/browser/conftest.py), the downloads' runs (tests/downloads/conftest.py), then the Nu
-# checker's run (tests/site/conftest.py)
+# name -> job(site): what SessionSite's thread runs once the site is built, put there at
+# collection by a test folder's conftest: the tour of every page in Chromium first
+# (tests/browser/conftest.py puts it there), then, in the order pytest registered the conftests
+# (that of the folders on a full run), the downloads' runs (tests/downloads/conftest.py) and the
+# Nu checker's run (tests/site/conftest.py)
 AFTER_BUILD = pytest.StashKey[dict]()
 # The fixtures whose results those jobs make: the tests that use them run last, the downloads'
 # first (a test makes its offered run itself while the thread beside it is still on the tour).
@@ -521,6 +522,8 @@ class Made:
         self.done: dict = {}
         self.running: dict = {}
         self.offered: dict = {}  # key -> how, in the order they are to be made
+        self.taken: set = set()  # keys ever taken from offered: not offered again
+        self.failed: dict = {}  # key -> how, where making it for others failed
         self.lock = threading.Lock()
         self.stopping = threading.Event()  # the session is ending: start nothing new
 
@@ -528,7 +531,7 @@ class Made:
         """Keys (-> how to make each) for work() or a waiting get(), unless made or being made."""
         with self.lock:
             for key, how in jobs.items():
-                if key not in self.done and key not in self.running:
+                if key not in self.done and key not in self.running and key not in self.taken:
                     self.offered.setdefault(key, how)
 
     def take(self, key=None):
@@ -539,6 +542,7 @@ class Made:
                 return None
             key = next(iter(self.offered)) if key is None else key
             how = self.offered.pop(key)
+            self.taken.add(key)
             self.running[key] = threading.Event()
         return key, how
 
@@ -548,18 +552,24 @@ class Made:
             self.make_for_others(*job)
 
     def make_for_others(self, key, how) -> None:
-        """make(), where a failure is left to the test that reads ``key``: it finds the key not
-        made, makes it again and fails there, with its own error."""
+        """make(), where a failure (also a pytest.skip or pytest.fail) is left to the test that
+        reads ``key``: get() makes it again there, and it fails, or skips, there. In the main
+        thread a pytest.fail still ends the test that was helping: pytest-timeout's."""
         try:
             self.make(key, how)
-        except (Exception, pytest.skip.Exception, pytest.fail.Exception):  # noqa: BLE001
-            pass
+        except (Exception, pytest.skip.Exception, pytest.fail.Exception) as error:  # noqa: BLE001
+            if isinstance(error, pytest.fail.Exception) and threading.current_thread() is threading.main_thread():
+                raise
+            with self.lock:
+                self.failed[key] = how
 
     def claim(self, keys, order=None) -> list:
         """The keys nobody has made or is making, now marked as being made by the caller."""
         with self.lock:
             todo = sorted(set(keys) - set(self.done) - set(self.running), key=order)
             self.running.update({key: threading.Event() for key in todo})
+            for key in todo:
+                self.offered.pop(key, None)
         return todo
 
     def make(self, key, how) -> None:
@@ -574,8 +584,9 @@ class Made:
                 self.running.pop(key).set()
 
     def get(self, key, make_now):
-        """``key``'s result: done; made now where it is offered; waited for where it is being
-        made, making offered keys meanwhile; else ``make_now()``."""
+        """``key``'s result: done; made now where it is offered, or where making it for others
+        failed; waited for where it is being made, making offered keys meanwhile; else
+        ``make_now()``."""
         if (job := self.take(key)) is not None:
             self.make(*job)
         with self.lock:
@@ -585,9 +596,15 @@ class Made:
                 running.wait()
             else:
                 self.make_for_others(*job)
-        if found is None and running is not None:
+        if found is None:
             with self.lock:
                 found = self.done.get(key)
+                how = self.failed.pop(key, None) if found is None else None
+                if how is not None:
+                    self.running[key] = threading.Event()
+            if how is not None:
+                self.make(key, how)  # made for others, it failed: again here, to fail, or skip, here
+                return self.done[key]
         if found is None:
             make_now()  # which makes nothing where another thread claimed the key meanwhile
             with self.lock:

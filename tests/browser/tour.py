@@ -3,7 +3,9 @@
 The walk loads each page once, at desktop width in the light palette, and keeps what each
 check needs: every request and console error (tests/browser/test_in_chromium.py), axe-core's
 serious and critical violations (tests/browser/test_accessibility.py), and, with the window
-narrowed to a phone's 375 px, whether the page got wider than that (test_in_chromium.py). axe takes
+then narrowed to a phone's 375 px, whether the page got wider than that (test_in_chromium.py;
+a page that overflows only when loaded at that width, not when narrowed to it, would be missed:
+the CSS is the same, only scripts that size things once at load could differ). axe takes
 most of the time, about a second a page, nearly all of it in its colour-contrast rule; so two
 Chromiums walk half the pages each, in two threads (Playwright's synchronous API wants one
 instance per thread).
@@ -109,6 +111,7 @@ class Tour:
     too_wide: list[str] = field(default_factory=list)  # 'path: width px' of a page wider than a phone
 
 
+TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 800}
 
@@ -131,6 +134,7 @@ def _walk(executable: str, args: list[str], site_url: str, pages: list[str]) -> 
                 # Every block rendered still: a wide formula must scroll in its own box, and
                 # nothing may make the page itself wider than the phone.
                 page.set_viewport_size(PHONE)
+                page.evaluate(TWO_FRAMES)  # for what the page's scripts do on resize
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > PHONE["width"]:
                     tour.too_wide.append(f"{path or '/'}: {width} px")

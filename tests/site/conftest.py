@@ -1,7 +1,8 @@
-"""The Nu checker's run over the built site (test_valid_html.py) is offered at collection and
-made in the session's thread after its other jobs (tests/conftest.py, SessionSite), while the
-main thread runs the tests before it; the test that reads it makes it itself where the thread
-has not started it, and waits for it where the thread is making it (Made)."""
+"""The Nu checker's run over the built site (test_valid_html.py) is a job of the session's thread
+(tests/conftest.py, SessionSite, AFTER_BUILD), which offers and makes it, while the main thread
+runs the tests before it. The test that reads it offers it too: it makes it itself where the
+thread has not started it, waits for it where the thread is making it, and makes it again, to
+fail or skip there, where the thread's attempt failed (Made)."""
 
 from __future__ import annotations
 

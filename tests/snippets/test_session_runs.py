@@ -106,3 +106,24 @@ def test_a_skip_in_the_thread_beside_is_left_to_the_test_that_reads_the_key():
     made.offer({"checked": lambda: pytest.skip("planted: no Java")})
     with pytest.raises(pytest.skip.Exception, match="planted"):
         made.get("checked", make_now=lambda: None)
+
+
+def test_a_test_waiting_while_the_thread_beside_fails_gets_the_real_error():
+    made, started, calls = Made(), threading.Event(), []
+
+    def fails():
+        calls.append(threading.current_thread().name)
+        started.set()
+        time.sleep(0.3)  # the test is waiting by then
+        raise RuntimeError("planted: vnu exited with 1")
+
+    made.offer({"site": fails})
+    beside = threading.Thread(target=made.work, name="beside")
+    beside.start()
+    started.wait(10)
+    with pytest.raises(RuntimeError, match="planted: vnu"):
+        made.get("site", make_now=lambda: None)
+    beside.join()
+    assert calls == ["beside", threading.current_thread().name]
+    made.offer({"site": fails})
+    assert not made.offered, "a key taken once is not offered again"
