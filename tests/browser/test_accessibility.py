@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.tour import axe_problems, read_through, visit
+from tests.browser.tour import axe_problems, is_english, read_through, visit
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def test_key_pages_in_the_dark_palette_on_a_phone(browser, site_url):
             visit(page, site_url + path)
             read_through(page)
             assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
-            problems += axe_problems(page, f"{path or '/'} (dark, {width}px)")
+            problems += axe_problems(page, f"{path or '/'} (dark, {width}px)", code_tokens=is_english(path))
         assert not problems, "\n".join(problems)
     finally:
         context.close()
@@ -75,3 +75,21 @@ def test_check_names_a_missing_alt_and_low_contrast(light):
     )
     rules = {problem.split(": ")[1].split(" ")[0] for problem in axe_problems(light, "planted")}
     assert rules == {"image-alt", "color-contrast"}, rules
+
+
+def test_a_pale_code_token_is_found_on_the_page_that_checks_code_tokens(light):
+    """The tour checks code's token colours on the English pages only (tour.CODE_TOKENS): there
+    a pale token is found; with them left out, the code box and its plain text still are."""
+    light.set_content(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+        '<div class="highlight"><pre><code>x = <span style="color:#ccc;background:#fff">pale</span>'
+        "</code></pre></div></main></body></html>"
+    )
+    assert any("color-contrast" in problem for problem in axe_problems(light, "planted"))
+    assert not axe_problems(light, "planted", code_tokens=False)
+    light.set_content(
+        '<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+        '<div class="highlight"><pre><code style="color:#ccc;background:#fff">pale text</code></pre></div>'
+        "</main></body></html>"
+    )
+    assert any("color-contrast" in problem for problem in axe_problems(light, "planted", code_tokens=False))

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from hooks import katex_render
-from tests.conftest import ROOT, build_site, copy_project
+from tests.conftest import ROOT, build_site
 
 ARTICLES = ["bn-vs-ln/", "en/bn-vs-ln/", "notebooks/statistics-axes/", "en/notebooks/statistics-axes/"]
 
@@ -78,12 +78,21 @@ def test_render_reports_katex_message():
 @pytest.mark.slow
 @pytest.mark.parametrize("page", ["en/index.md", "zh/notebooks/statistics-axes.md"])
 def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path, page, after_session_build):
-    project = copy_project(tmp_path / "project")
-    source = project / "docs" / page
-    lines = source.read_text(encoding="utf-8").split("\n")
+    """Planted in a Markdown page and in a notebook page, each built in a small copy of the
+    project (test_notebooks.notebook_pages, the second with the executed notebooks); without the
+    planted formula, that copy builds (test_notebooks.py::test_the_small_copy_builds_without_the_plant)."""
+    from tests.site.test_notebooks import notebook_pages
+    from tests.site.test_refused_mistakes import small_project
+
+    pages = notebook_pages()  # a planted home page (the real one links to every page) and a notebook page
+    notebook = page != "en/index.md"
+    if not notebook:  # the notebook page left out: built, it would be the slower part
+        pages = {name: text for name, text in pages.items() if name.endswith("index.md")}
+    lines = pages[page].split("\n")
     at = next(i for i, line in enumerate(lines) if line.startswith("# ")) + 2  # a paragraph after the title
     lines.insert(at, r"A broken formula: $\frac{1}{\notacommand}$.")
-    source.write_text("\n".join(lines), encoding="utf-8")
+    pages[page] = "\n".join(lines)
+    project = small_project(tmp_path, pages, ["index.md", "notebooks/statistics-axes.md"][: 1 + notebook], with_cache=notebook)
     done = build_site(project, tmp_path / "site")
     log = done.stdout + done.stderr
     assert done.returncode != 0

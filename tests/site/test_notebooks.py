@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.conftest import ROOT, build_site, copy_project, mkdocs_config
+from tests.conftest import ROOT, build_site, mkdocs_config
 
 NOTEBOOK = "notebooks/statistics-axes/"
 SNIPPET = "snippets/notebooks/statistics-axes/running_statistics.py"
@@ -106,9 +106,36 @@ def test_no_raw_notebook_source_is_published(built_site):
         assert not (built_site.path / prefix / NOTEBOOK / "statistics-axes.md").exists()
 
 
+def notebook_pages() -> dict[str, str]:
+    """The pages of a small copy of the project (tests/site/test_refused_mistakes.py): a home
+    page and the notebook page, in both languages."""
+    from tests.site.test_refused_mistakes import both
+
+    name = NOTEBOOK.rstrip("/") + ".md"
+    pages = both("index.md", "Home")
+    return pages | {f"{language}/{name}": (ROOT / "docs" / language / name).read_text(encoding="utf-8") for language in ("en", "zh")}
+
+
+def notebook_project(tmp_path, with_cache: bool = False):
+    from tests.site.test_refused_mistakes import small_project
+
+    return small_project(tmp_path, notebook_pages(), ["index.md", NOTEBOOK.rstrip("/") + ".md"], with_cache)
+
+
 @pytest.mark.slow
-def test_a_failing_cell_fails_the_build(tmp_path, after_session_build):
-    project = copy_project(tmp_path / "project")
+def test_the_small_copy_builds_without_the_plant(tmp_path, after_session_build):
+    """The control of the planted tests that build these pages (here and in test_math.py): as
+    they are, they build."""
+    done = build_site(notebook_project(tmp_path, with_cache=True), tmp_path / "site")
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert (tmp_path / "site" / "en" / NOTEBOOK / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_a_failing_cell_fails_the_build(tmp_path):
+    """Planted in a small copy of the project that holds the notebook page and its twin, which
+    builds without the plant (test_the_small_copy_builds_without_the_plant)."""
+    project = notebook_project(tmp_path)
     snippet = project / SNIPPET
     text = snippet.read_text(encoding="utf-8")
     snippet.write_text(text.replace("# --8<-- [end:eval]", "raise RuntimeError('planted notebook failure')\n# --8<-- [end:eval]"))

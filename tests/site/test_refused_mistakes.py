@@ -29,10 +29,11 @@ description: {what}
 """
 
 
-def small_project(tmp_path: Path, pages: dict[str, str], nav: list[str]) -> Path:
+def small_project(tmp_path: Path, pages: dict[str, str], nav: list[str], with_cache: bool = False) -> Path:
     """A copy of the project whose docs are only ``pages`` (path under docs/ -> text) and whose
-    nav lists only ``nav``; it builds in seconds."""
-    project = copy_project(tmp_path / "project", with_cache=False)
+    nav lists only ``nav``; it builds in seconds, a notebook page among them too ``with_cache``
+    (the executed notebooks; see copy_project)."""
+    project = copy_project(tmp_path / "project", with_cache=with_cache)
     for language in ("en", "zh"):
         for child in (project / "docs" / language).iterdir():
             if child.is_dir():

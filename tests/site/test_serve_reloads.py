@@ -1,13 +1,15 @@
-"""`mkdocs serve` rebuilds when a snippet changes (snippets/ is in `watch:`), so an author
-sees a changed example, and its new output, without restarting the server."""
+"""`python3 dev.py serve` rebuilds when a snippet changes (snippets/ is in `watch:`), so an
+author sees a changed example, and its new output, without restarting the server; and it stops,
+with what it started, when its pid is killed."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
-import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,30 +28,53 @@ def wait_for(predicate, timeout: float, what: str, log) -> None:
     pytest.fail(f"mkdocs serve: {what} within {timeout:.0f} s\n{log()[-3000:]}")
 
 
-def test_serve_rebuilds_when_a_snippet_changes(tmp_path, after_session_build):
+@dataclass
+class Served:
+    project: Path
+    server: subprocess.Popen
+    url: str  # of en/bn-vs-ln/
+    log: Path
+    folders: set[Path]  # the temporary build folders that appeared once it served
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, after_session_build):
+    """`python3 dev.py serve` in a copy of the project, as an author starts it, serving; one
+    server for this module's tests (each start builds the whole site), stopped at the end
+    unless a test stopped it."""
+    from tests.conftest import ROOT
+
+    tmp_path = tmp_path_factory.mktemp("serve")
     project = copy_project(tmp_path / "project")
+    (project / "dev.py").write_bytes((ROOT / "dev.py").read_bytes())
+    shutil.copytree(ROOT / "requirements", project / "requirements")
+    (project / ".venv").symlink_to(ROOT / ".venv")  # set up already: dev.py installs nothing
     port = free_port()
     log_file = tmp_path / "serve.log"
+    earlier = set(Path(tempfile.gettempdir()).glob("mkdocs_*"))
     with open(log_file, "w") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            ["python3", "dev.py", "serve", "--dev-addr", f"127.0.0.1:{port}"],
             cwd=project, stdout=log, stderr=subprocess.STDOUT,
-            env=dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=f"http://127.0.0.1:{port}/"),
+            env=dict(os.environ, SITE_URL=f"http://127.0.0.1:{port}/"),
         )
+    url = f"http://127.0.0.1:{port}/en/bn-vs-ln/"
     try:
-        url = f"http://127.0.0.1:{port}/en/bn-vs-ln/"
-        read_log = log_file.read_text
-        wait_for(lambda: "LayerNorm" in fetch(url), 240, "the page was not served", read_log)
-
-        snippet = project / "snippets" / "bn-vs-ln" / "invariants.py"
-        text = snippet.read_text(encoding="utf-8")
-        text = text.replace('print(f"LayerNorm  per-token  mean:', 'print("served-after-edit")\nprint(f"LayerNorm  per-token  mean:', 1)
-        snippet.write_text(text, encoding="utf-8")
-        # The edited code and its new output both appear.
-        wait_for(lambda: fetch(url).count("served-after-edit") >= 2, 240, "the edit did not show", read_log)
+        wait_for(lambda: "LayerNorm" in fetch(url), 240, "the page was not served", log_file.read_text)
+        yield Served(project, server, url, log_file, set(Path(tempfile.gettempdir()).glob("mkdocs_*")) - earlier)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=30)
+
+
+def test_serve_rebuilds_when_a_snippet_changes(served):
+    snippet = served.project / "snippets" / "bn-vs-ln" / "invariants.py"
+    text = snippet.read_text(encoding="utf-8")
+    text = text.replace('print(f"LayerNorm  per-token  mean:', 'print("served-after-edit")\nprint(f"LayerNorm  per-token  mean:', 1)
+    snippet.write_text(text, encoding="utf-8")
+    # The edited code and its new output both appear.
+    wait_for(lambda: fetch(served.url).count("served-after-edit") >= 2, 240, "the edit did not show", served.log.read_text)
 
 
 def descendants(pid: int) -> set[int]:
@@ -77,42 +102,22 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process trees from /proc (Linux)")
-def test_dev_py_serve_is_stopped_by_its_pid(tmp_path, after_session_build):
+def test_dev_py_serve_is_stopped_by_its_pid(served):
     """`python3 dev.py serve &` then `kill $!` stops the server and its snippet runner: dev.py
-    becomes mkdocs (exec), and the fork server ends when mkdocs does."""
-    from tests.conftest import ROOT
-
-    project = copy_project(tmp_path / "project")
-    import shutil
-
-    (project / "dev.py").write_bytes((ROOT / "dev.py").read_bytes())
-    shutil.copytree(ROOT / "requirements", project / "requirements")
-    (project / ".venv").symlink_to(ROOT / ".venv")  # set up already: dev.py installs nothing
-    port = free_port()
-    log_file = tmp_path / "serve.log"
-    earlier = set(Path(tempfile.gettempdir()).glob("mkdocs_*"))
-    with open(log_file, "w") as log:
-        server = subprocess.Popen(
-            ["python3", "dev.py", "serve", "--dev-addr", f"127.0.0.1:{port}"],
-            cwd=project, stdout=log, stderr=subprocess.STDOUT,
-            env=dict(os.environ, SITE_URL=f"http://127.0.0.1:{port}/"),
-        )
-    try:
-        wait_for(lambda: "LayerNorm" in fetch(f"http://127.0.0.1:{port}/en/bn-vs-ln/"), 240, "no page", log_file.read_text)
-        assert b"mkdocs" in open(f"/proc/{server.pid}/cmdline", "rb").read(), "dev.py did not become mkdocs"
-        children = descendants(server.pid)
-        assert children, "the snippet runner (hooks/forked_runs.py) should be running"
-        its_folders = set(Path(tempfile.gettempdir()).glob("mkdocs_*")) - earlier
-        assert its_folders, "mkdocs serve builds into a temporary folder"
-        server.terminate()
-        server.wait(timeout=30)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and any(alive(child) for child in children):
-            time.sleep(0.2)
-        assert not any(alive(child) for child in children), "a child of mkdocs serve outlived it"
-        assert fetch(f"http://127.0.0.1:{port}/en/bn-vs-ln/") == "", "the port still answers"
-        left = [folder for folder in its_folders if folder.exists()]
-        assert not left, f"serve's build folder was left behind: {left}"
-    finally:
-        if server.poll() is None:
-            server.kill()
+    becomes mkdocs (exec), and the fork server ends when mkdocs does. (It stops the module's
+    server, so it comes last in this file.)"""
+    server = served.server
+    assert server.poll() is None, "the server had stopped before this test"
+    assert b"mkdocs" in open(f"/proc/{server.pid}/cmdline", "rb").read(), "dev.py did not become mkdocs"
+    children = descendants(server.pid)
+    assert children, "the snippet runner (hooks/forked_runs.py) should be running"
+    assert served.folders, "mkdocs serve builds into a temporary folder"
+    server.terminate()
+    server.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(alive(child) for child in children):
+        time.sleep(0.2)
+    assert not any(alive(child) for child in children), "a child of mkdocs serve outlived it"
+    assert fetch(served.url) == "", "the port still answers"
+    left = [folder for folder in served.folders if folder.exists()]
+    assert not left, f"serve's build folder was left behind: {left}"

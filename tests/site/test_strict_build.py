@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import build_site, copy_project
+from tests.conftest import build_site
 
 
 def test_build_log_has_no_warning_or_error(built_site):
@@ -62,14 +62,28 @@ def test_every_language_is_built(built_site):
 # --- planted faults -------------------------------------------------------------------
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("target", "reason"), [("no-such-page.md", "is not found"), ("bn-vs-ln.md#no-such-anchor", "anchor")])
-def test_broken_internal_link_or_anchor_fails_the_build(tmp_path, target, reason, after_session_build):
-    project = copy_project(tmp_path / "project")
-    page = project / "docs" / "en" / "index.md"
-    page.write_text(page.read_text(encoding="utf-8") + f"\nSee [this]({target}).\n", encoding="utf-8")
+BROKEN = {"no-such-page.md": "is not found", "bn-vs-ln.md#no-such-anchor": "anchor"}
+
+
+@pytest.fixture(scope="module")
+def broken_links_build(tmp_path_factory):
+    """A strict build of a small copy of the project whose English home links to a page that
+    is not there and to an anchor that is not there, each planted once; a strict build lists
+    every warning before it aborts, so one build shows both."""
+    from tests.site.test_refused_mistakes import both, small_project
+
+    tmp_path = tmp_path_factory.mktemp("broken-links")
+    pages = {**both("index.md", "Home"), **both("bn-vs-ln.md", "Target")}
+    pages["en/index.md"] += "".join(f"\nSee [this]({target}).\n" for target in BROKEN)
+    project = small_project(tmp_path, pages, ["index.md", "bn-vs-ln.md"])
     done = build_site(project, tmp_path / "site")
-    log = done.stdout + done.stderr
-    assert done.returncode != 0, log[-2000:]
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("target", "reason"), BROKEN.items())
+def test_broken_internal_link_or_anchor_fails_the_build(broken_links_build, target, reason):
+    returncode, log = broken_links_build
+    assert returncode != 0, log[-2000:]
     warning = next((line for line in log.splitlines() if line.startswith("WARNING") and target in line), "")
     assert f"Doc file 'en/index.md' contains a link '{target}'" in warning and reason in warning, log[-2000:]
