@@ -633,10 +633,11 @@ class CpuRuns(Made):
     so does the build for the notebook pages. The snippets the selected tests name are run up
     front, ``workers`` at a time; any other when a test first asks."""
 
-    def __init__(self, workers: int, twice: set | None = None):
+    def __init__(self, workers: int, twice: set | None = None, imports: tuple[str, ...] | None = None):
         super().__init__()
         self.workers = workers
         self.twice = twice
+        self.imports = imports  # the fork servers' (hooks/forked_runs.py); None: theirs by default
 
     def runs_of(self, path: Path) -> int:
         return 2 if self.twice is None or path in self.twice else 1
@@ -653,7 +654,8 @@ class CpuRuns(Made):
         # The two runs of a snippet fork from two servers started apart: a forked child inherits
         # its server's torch generator (seeded at random when torch is imported) and its memory
         # layout, so two forks of one server would print the same unseeded draw or address.
-        first, second = (ForkPool(min(self.workers, len(todo))) for _ in range(2))
+        size = min(self.workers, len(todo))
+        first, second = (ForkPool(size) if self.imports is None else ForkPool(size, self.imports) for _ in range(2))
         try:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
                 list(pool.map(lambda path: self.make(path, lambda: [forked.run(path, DEFAULT_TIMEOUT_S) for forked in (first, second)[: self.runs_of(path)]]), todo))

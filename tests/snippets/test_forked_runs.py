@@ -81,7 +81,7 @@ def test_a_pool_runs_from_several_threads_on_at_most_its_size(planted):
     from concurrent.futures import ThreadPoolExecutor
 
     path = planted("import os\nprint(os.getppid())\n")
-    pool = ForkPool(2)
+    pool = ForkPool(2, imports=())  # servers without torch: the mechanics are the same
     pool.prestart()  # as `mkdocs serve` does
     try:
         with ThreadPoolExecutor(max_workers=4) as threads:
@@ -95,7 +95,7 @@ def test_a_pool_runs_from_several_threads_on_at_most_its_size(planted):
 
 def test_a_pool_replaces_a_server_that_died(planted):
     killer = planted("import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n")
-    pool = ForkPool(1)
+    pool = ForkPool(1, imports=())
     try:
         with pytest.raises(RuntimeError, match="stopped while running"):
             pool.run(killer, 60)
@@ -124,13 +124,13 @@ def test_after_a_server_fails_to_start_the_next_run_tries_again(planted, monkeyp
     real = forked_runs.ForkServer.__init__
     failures = iter([True])
 
-    def flaky(self):
+    def flaky(self, *args):
         if next(failures, False):
             raise RuntimeError("hooks/forked_runs.py did not start: planted")
-        real(self)
+        real(self, *args)
 
     monkeypatch.setattr(forked_runs.ForkServer, "__init__", flaky)
-    pool = ForkPool(1)
+    pool = ForkPool(1, imports=())
     path = planted("print('ran')\n")
     try:
         with pytest.raises(RuntimeError, match="did not start"):

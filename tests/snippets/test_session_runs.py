@@ -21,7 +21,7 @@ def test_a_run_being_made_is_waited_for_not_made_again(planted, tmp_path):
         time.sleep(1)
         print("done")
     """)
-    runs = CpuRuns(workers=2)
+    runs = CpuRuns(workers=2, imports=())  # fork servers without torch: planted scripts need none
     beside = threading.Thread(target=runs.prefetch, args=({path},))
     beside.start()
     deadline = time.monotonic() + 60
@@ -51,7 +51,7 @@ def test_a_second_run_only_where_the_cache_did_not_hold_the_output(tmp_path):
     cached, edited = tmp_path / "cached.py", tmp_path / "edited.py"
     cached.write_text("print('from the cache')\n", encoding="utf-8")
     edited.write_text("print('edited since')\n", encoding="utf-8")
-    runs = CpuRuns(workers=1, twice={edited.resolve()})
+    runs = CpuRuns(workers=1, twice={edited.resolve()}, imports=())
     runs.prefetch([cached.resolve(), edited.resolve()])
     assert [run.stdout for run in runs[cached]] == ["from the cache\n"]
     assert [run.stdout for run in runs[edited]] == ["edited since\n"] * 2
