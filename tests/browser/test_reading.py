@@ -99,7 +99,7 @@ def test_the_palette_is_remembered_and_follows_the_system_until_chosen(browser, 
         assert page.evaluate(scheme) == "slate"
         assert page.evaluate(shown) == ["Switch to light mode"]
         assert page.evaluate("document.querySelector('[data-md-component=palette]')") is None
-        assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+        page.wait_for_function("document.querySelector('meta[name=color-scheme]')?.content === 'dark'")  # once idle
         assert page.evaluate("__md_get('__palette').color.media") == "(prefers-color-scheme)"
         # The next page, with neither palette.js nor Material's bundle: Material's inline script alone.
         page.route("**/*.js", lambda route: route.abort())
