@@ -2,6 +2,7 @@
 
     python snippets/experiments/figures.py          # re-draw and compare with the committed SVGs
     python snippets/experiments/figures.py --write  # re-draw and write them (after a full run)
+    python snippets/experiments/figures.py --write padding   # only these experiments' figures
 
 Figures are drawn from results/<name>.<device>.json only, never from a run, so drawing takes
 seconds. The SVGs keep their text as text (the browser sets it in the page's fonts, Chinese
@@ -651,8 +652,14 @@ def svg(figure_fn, lang: str) -> str:
 
 def main(argv: list[str]) -> int:
     write = "--write" in argv
+    names = [arg for arg in argv if not arg.startswith("--")] or list(FIGURES)
+    unknown = sorted(set(names) - set(FIGURES))
+    if unknown:
+        print(f"no figure named {', '.join(unknown)}; the figures: {', '.join(FIGURES)}", file=sys.stderr)
+        return 2
     stale = []
-    for name, figure_fn in FIGURES.items():
+    for name in names:
+        figure_fn = FIGURES[name]
         for lang in LANGUAGES:
             path = OUT / f"{name}.{lang}.svg"
             drawn = svg(figure_fn, lang)
@@ -664,7 +671,7 @@ def main(argv: list[str]) -> int:
     if stale:
         print("figures that differ from a fresh drawing of results/ (run figures.py --write):", *stale, sep="\n  ", file=sys.stderr)
         return 1
-    print(f"{len(FIGURES) * len(LANGUAGES)} figures ({len(FIGURES)} experiments x {len(LANGUAGES)} languages) "
+    print(f"{len(names) * len(LANGUAGES)} figures ({len(names)} experiments x {len(LANGUAGES)} languages) "
           + ("written" if write else "match a fresh drawing of the committed results"))
     return 0
 

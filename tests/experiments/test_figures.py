@@ -27,10 +27,15 @@ def test_changed_data_makes_its_figure_stale(tmp_path, monkeypatch, capsys):
     data["rows"][-1]["bn_change"] *= 2
     (results / "padding.cpu.json").write_text(json.dumps(data), encoding="utf-8")
     monkeypatch.setattr(lab, "RESULTS", results)
-    assert figures.main([]) == 1
+    assert figures.main(["padding", "stat_noise"]) == 1  # two of them: every figure is drawn above
     err = capsys.readouterr().err
     assert "docs/assets/figures/experiments/padding.zh.svg" in err and "padding.en.svg" in err
     assert "stat_noise" not in err
+
+
+def test_an_unknown_figure_is_refused_by_name(capsys):
+    assert figures.main(["--write", "no_such_figure"]) == 2
+    assert "no figure named no_such_figure" in capsys.readouterr().err
 
 
 def test_figures_have_no_date_and_keep_text_as_text():

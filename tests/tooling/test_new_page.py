@@ -3,7 +3,6 @@ strictly as it stands; it refuses a bad name and never overwrites."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 import pytest
@@ -39,15 +38,19 @@ def test_the_scaffold_passes_the_source_checks(scaffolded):
 
 
 def test_the_scaffolded_snippet_runs_and_asserts(scaffolded):
+    """Both runs forked from one Python that has imported torch, each as `python FILE` runs
+    (hooks/forked_runs.py; tests/snippets/test_forked_runs.py shows that it sees what a script sees)."""
+    from hooks.forked_runs import ForkServer
+
     snippet = scaffolded / "snippets" / "demo-page" / "demo_page.py"
-    done = subprocess.run([sys.executable, str(snippet)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "channel means after:  [0.0, 0.0, 0.0, 0.0]" in done.stdout
     broken = snippet.read_text(encoding="utf-8").replace("means = bn(x)", "means = x")
     planted = snippet.with_name("planted.py")
     planted.write_text(broken, encoding="utf-8")
-    failed = subprocess.run([sys.executable, str(planted)], capture_output=True, text=True, timeout=120)
+    with ForkServer() as server:
+        done, failed = server.run(snippet, 120), server.run(planted, 120)
     planted.unlink()
+    assert done.returncode == 0, done.stderr
+    assert "channel means after:  [0.0, 0.0, 0.0, 0.0]" in done.stdout
     assert failed.returncode != 0 and "BatchNorm centres every channel" in failed.stderr
 
 
