@@ -54,7 +54,7 @@ def load_on_demand(output: str, where: str) -> str:
         raise PluginError(f"{where}: mkdocs-glightbox's script or set-up is not where "
                           "hooks/lightbox_figures.py expects it (did the plugin change?)")
     loader = "/".join(assets["js"].split("/")[:-1] + ["lazy-lightbox.js"])
-    tag = (f'<script src="{loader}" data-script="{assets["js"]}" data-stylesheet="{assets["css"]}" '
+    tag = (f'<script defer src="{loader}" data-script="{assets["js"]}" data-stylesheet="{assets["css"]}" '
            f'data-options="{html.escape(set_up["options"])}"></script>')
     output = output[: set_up.start()] + tag + output[set_up.end():]
     return output[: assets.start()] + output[assets.end():]

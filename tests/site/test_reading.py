@@ -144,6 +144,33 @@ def test_explorer_scripts_load_on_the_explorer_only(built_site):
         assert loads == path.endswith("explorer/index.html"), path
 
 
+BEFORE_THE_BUNDLE = ("lazy-search.js", "palette.js")  # they prepare what Material's bundle finds
+
+
+def script_problems(where: str, soup: BeautifulSoup) -> list[str]:
+    """A script file that is not deferred (it would hold the first paint of a short page until it
+    had run: overrides/main.html), or one of BEFORE_THE_BUNDLE not before Material's bundle."""
+    scripts = soup.find_all("script", src=True)
+    problems = [f"{where}: {s['src']} is not deferred" for s in scripts if not s.has_attr("defer") and not s.has_attr("async")]
+    names = [s["src"].rsplit("/", 1)[-1] for s in scripts]
+    bundle = next((i for i, name in enumerate(names) if name.startswith("bundle.")), None)
+    for name in BEFORE_THE_BUNDLE:
+        if bundle is None or name not in names[:bundle]:
+            problems.append(f"{where}: {name} does not come before Material's bundle")
+    return problems
+
+
+def test_every_script_is_deferred_in_order(built_site):
+    problems = [problem for path, _, soup in pages(built_site) for problem in script_problems(path, soup)]
+    assert not problems, "\n".join(problems[:10])
+
+
+def test_a_script_run_while_parsing_or_after_the_bundle_is_named():
+    soup = BeautifulSoup('<script defer src="a/palette.js"></script><script defer src="a/bundle.1.min.js"></script>'
+                         '<script src="a/explorer.js"></script><script defer src="a/lazy-search.js"></script>', "html.parser")
+    assert script_problems("p", soup) == ["p: a/explorer.js is not deferred", "p: lazy-search.js does not come before Material's bundle"]
+
+
 @pytest.mark.parametrize(("path", "labels"), [("explorer/", ["torch.nn", "从零实现"]), ("en/explorer/", ["torch.nn", "From scratch"])])
 def test_explorer_shows_the_same_computation_in_two_tabs(built_site, path, labels):
     soup = BeautifulSoup(built_site.page(path), "html.parser")
