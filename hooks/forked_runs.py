@@ -52,8 +52,8 @@ WARM = ("torch",)  # what a server imports before it forks: what every snippet w
 
 class ForkServer:
     """A child Python that imports ``imports`` (torch) once, then forks one process per snippet
-    run. The tests of the servers' and pools' mechanics pass ``imports=()``: they run planted
-    scripts without torch, and a server that imports nothing starts in a tenth of the time."""
+    run. Tests of the pools' and of the session's runs that run planted scripts without torch
+    pass ``imports=()``: a server that imports nothing starts in a tenth of the time."""
 
     def __init__(self, imports: tuple[str, ...] = WARM):
         self.process = subprocess.Popen(
@@ -156,7 +156,7 @@ class ForkPool:
             self.idle.get().close()
 
 
-# --- the server side: runs as `python hooks/forked_runs.py` --------------------------------
+# --- the server side: `python hooks/forked_runs.py MODULE...` imports those, then serves ---
 
 
 def _child(path: Path, out: int, err: int) -> None:

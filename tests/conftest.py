@@ -373,8 +373,8 @@ SESSION_SITE = pytest.StashKey["SessionSite"]()
 # name -> job(site): what SessionSite's thread runs once the site is built, put there at
 # collection by a test folder's conftest: the tour of every page in Chromium first
 # (tests/browser/conftest.py puts it there), then, in the order pytest registered the conftests
-# (that of the folders on a full run), the downloads' runs (tests/downloads/conftest.py), the
-# Nu checker's run and the build for publishing (tests/site/conftest.py)
+# (that of the folders on a full run), the downloads' runs (tests/downloads/conftest.py) and the
+# Nu checker's run (tests/site/conftest.py)
 AFTER_BUILD = pytest.StashKey[dict]()
 # The fixtures whose results those jobs make: the tests that use them run last, the downloads'
 # first (a test makes its offered run itself while the thread beside it is still on the tour).

@@ -71,8 +71,9 @@ def test_explorer_tabs_switch(site_url, page, language, second):
 def test_palette_toggle_and_copy_buttons(site_url, page, language, to_dark, copy):
     page.goto(site_url + LANGUAGE[language] + "bn-vs-ln/", wait_until="load")
     assert page.evaluate("document.body.dataset.mdColorScheme") == "default"
-    # palette.js adds no color-scheme tag to a light page: adding one restyles every element
-    page.evaluate("new Promise(done => requestAnimationFrame(() => setTimeout(done, 50)))")
+    # palette.js adds no color-scheme tag to a light page (adding one restyles every element);
+    # it has read the header's colours once the theme-color tag, which it always writes, is there
+    page.wait_for_function("document.querySelector('meta[name=theme-color]')")
     assert page.evaluate("document.querySelector('meta[name=color-scheme]')") is None
     page.locator(f'label[title="{to_dark}"]').click()
     assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"

@@ -79,8 +79,9 @@ def test_render_reports_katex_message():
 @pytest.mark.parametrize("page", ["en/index.md", "zh/notebooks/statistics-axes.md"])
 def test_bad_tex_fails_the_build_naming_page_line_formula_and_message(tmp_path, page, after_session_build):
     """Planted in a Markdown page and in a notebook page, each built in a small copy of the
-    project (test_notebooks.notebook_pages, the second with the executed notebooks); without the
-    planted formula, that copy builds (test_notebooks.py::test_the_small_copy_builds_without_the_plant)."""
+    project: a planted home page; or it, the notebook page and the executed notebooks, which
+    build as they are (test_notebooks.py::test_the_small_copy_builds_without_the_plant). What
+    is asserted, the page, line and formula with KaTeX's message, can come only from the plant."""
     from tests.site.test_notebooks import notebook_pages
     from tests.site.test_refused_mistakes import small_project
 

@@ -6,7 +6,6 @@ repository link and every "edit this page" link. Nothing keeps the local placeho
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, SoupStrainer
@@ -18,25 +17,11 @@ REPO = "https://github.com/acme/norms-in-transformers"
 PLACEHOLDERS = ("example.github.io", "github.com/example/")
 
 
-def build_for_publishing() -> tuple[Path, int, str]:
-    """The site built for SITE and REPO: its folder, the build's status and its log."""
-    from tests.site.conftest import temporary_folder
-
-    site = temporary_folder("published-")
-    done = build_site(ROOT, site, env={"SITE_URL": SITE, "REPO_URL": REPO})
-    return site, done.returncode, done.stdout + done.stderr
-
-
 @pytest.fixture(scope="module")
-def published(request, after_session_build):
-    """Built in the session's thread once the site is validated (tests/site/conftest.py), or
-    here where the thread has not started it yet."""
-    from tests.site.conftest import site_jobs
-
-    made = site_jobs(request.config)
-    made.offer({"published": build_for_publishing})
-    site, returncode, log = made.get("published", make_now=lambda: None)
-    assert returncode == 0, log[-3000:]
+def published(tmp_path_factory, after_session_build):
+    site = tmp_path_factory.mktemp("published")
+    done = build_site(ROOT, site, env={"SITE_URL": SITE, "REPO_URL": REPO})
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     return site
 
 

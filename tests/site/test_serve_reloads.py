@@ -63,12 +63,17 @@ def served(tmp_path_factory, after_session_build):
         wait_for(lambda: "LayerNorm" in fetch(url), 240, "the page was not served", log_file.read_text)
         yield Served(project, server, url, log_file, set(Path(tempfile.gettempdir()).glob("mkdocs_*")) - earlier)
     finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait(timeout=30)
+        if server.poll() is None:  # stopped as `kill PID` stops it (hooks/stop_on_sigterm.py), so it cleans up
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(timeout=30)
 
 
 def test_serve_rebuilds_when_a_snippet_changes(served):
+    assert served.server.poll() is None, "the server had stopped before this test (it comes first in this file)"
     snippet = served.project / "snippets" / "bn-vs-ln" / "invariants.py"
     text = snippet.read_text(encoding="utf-8")
     text = text.replace('print(f"LayerNorm  per-token  mean:', 'print("served-after-edit")\nprint(f"LayerNorm  per-token  mean:', 1)

@@ -206,9 +206,9 @@ def check_site(site: Path) -> tuple[list[Error], dict[Upstream, int]]:
 def site_check(built_site, request) -> tuple[list[Error], dict[Upstream, int]]:
     """Made in the session's thread once its other jobs are done (tests/site/conftest.py), or
     here where that has not started it yet, or failed: then it fails, or skips, here."""
-    from tests.site.conftest import site_jobs
+    from tests.site.conftest import VALIDATION
 
-    made = site_jobs(request.config)
+    made = request.config.stash.get(VALIDATION, None) or Made()
     made.offer({"site": functools.partial(check_site, built_site.path)})
     return made.get("site", make_now=lambda: None)
 
