@@ -637,7 +637,7 @@ class CpuRuns(Made):
         super().__init__()
         self.workers = workers
         self.twice = twice
-        self.imports = imports  # the fork servers' (hooks/forked_runs.py); None: theirs by default
+        self.imports = imports  # what the fork servers import (hooks/forked_runs.py); None: torch
 
     def runs_of(self, path: Path) -> int:
         return 2 if self.twice is None or path in self.twice else 1
@@ -645,7 +645,7 @@ class CpuRuns(Made):
     def prefetch(self, paths) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
-        from hooks.forked_runs import ForkPool
+        from hooks.forked_runs import WARM, ForkPool
         from hooks.snippets_lib import DEFAULT_TIMEOUT_S
 
         todo = self.claim(paths)
@@ -654,8 +654,8 @@ class CpuRuns(Made):
         # The two runs of a snippet fork from two servers started apart: a forked child inherits
         # its server's torch generator (seeded at random when torch is imported) and its memory
         # layout, so two forks of one server would print the same unseeded draw or address.
-        size = min(self.workers, len(todo))
-        first, second = (ForkPool(size) if self.imports is None else ForkPool(size, self.imports) for _ in range(2))
+        imports = WARM if self.imports is None else self.imports
+        first, second = (ForkPool(min(self.workers, len(todo)), imports) for _ in range(2))
         try:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
                 list(pool.map(lambda path: self.make(path, lambda: [forked.run(path, DEFAULT_TIMEOUT_S) for forked in (first, second)[: self.runs_of(path)]]), todo))

@@ -49,9 +49,9 @@ BLOCKING = {"serious", "critical"}
 
 # Code's tokens, each a span in its colour: a Chinese page's code blocks are its English twin's,
 # highlighted the same way (tests/site/test_languages.py, test_twins_show_the_same_highlighted_code),
-# so the Chinese twin's tokens are left to the English page's check. They are a third of axe's time on a page with much code (measured: 2.0-2.5 s ->
-# 1.3-1.5 s on gradients-and-geometry/); the code box itself, its scrolling and the text between
-# tokens are still checked on every page.
+# so the Chinese twin's tokens are left to the English page's check. They are a third of axe's
+# time on a page with much code (measured: 2.0-2.5 s -> 1.3-1.5 s on gradients-and-geometry/);
+# the code box itself, its scrolling and the text between tokens are still checked on every page.
 CODE_TOKENS = ".highlight code span"
 
 

@@ -114,7 +114,7 @@
   // Read the header's colours when the browser is idle: its style is up to date then, so the
   // read costs nothing more. Read any earlier, while the page is still arriving or Material's
   // start-up is changing it, it made Chromium compute the style of the whole page there and
-  // then (a task of 88 ms in Lighthouse's phone runs of gradients-and-geometry). Safari has no
+  // then (tasks of 87-160 ms in Lighthouse's phone runs of gradients-and-geometry). Safari has no
   // requestIdleCallback: there, after the first frame.
   if (window.requestIdleCallback) requestIdleCallback(headerColours, { timeout: 3000 });
   else requestAnimationFrame(function () { setTimeout(headerColours, 0); });
